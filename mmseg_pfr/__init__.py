@@ -1,0 +1,25 @@
+"""mmseg-pfr: unsupervised domain adaptation for MMSegmentation 1.x with
+Progressive Feature Refinement and output-space adversarial learning.
+
+Importing the package registers its components into mmseg's registries. It
+first checks the installed stack, then makes mmseg importable on mmcv-lite
+(pure-PyTorch stand-ins for the two mmcv ops mmseg imports unguarded) and
+makes mmengine load checkpoints safely on torch >= 2.6.
+"""
+
+from .compat.versions import check_versions
+
+check_versions()
+
+from .compat import mmcv_ops  # noqa: E402
+
+mmcv_ops.install()
+
+from .compat.checkpoint import register_safe_loader, trust_checkpoint  # noqa: E402,E501
+
+register_safe_loader()
+
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from .version import __version__  # noqa: E402
+
+__all__ = ['__version__', 'trust_checkpoint']

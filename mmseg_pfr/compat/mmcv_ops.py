@@ -1,0 +1,136 @@
+"""Pure-PyTorch stand-ins for the mmcv ops that mmseg imports unguarded.
+
+``mmcv-lite`` has no compiled extension (``mmcv._ext``), so ``import mmcv.ops``
+fails, and mmseg 1.2 imports ``point_sample`` and ``sigmoid_focal_loss`` from
+it without a guard (in ``models/utils/point_sample.py``,
+``models/losses/focal_loss.py``, ``models/decode_heads/san_head.py`` and
+``utils/mask_classification.py``): ``import mmseg.models`` breaks. When, and
+only when, the compiled extension is missing, :func:`install` puts a small
+``mmcv.ops`` module in place that provides those two functions and answers
+every other name with a ``ModuleNotFoundError`` that names the op and says how
+to get a compiled mmcv. mmseg's guarded imports (``except
+ModuleNotFoundError``) keep working, and nothing of mmcv or mmseg is changed.
+"""
+
+import importlib.util
+import sys
+import types
+from typing import Optional
+
+import torch.nn.functional as F
+from torch import Tensor
+
+COMPILED_MMCV_HINT = (
+    'Install a compiled mmcv instead of mmcv-lite: pip uninstall mmcv-lite; '
+    "pip install 'mmcv>=2.0.0,<2.2.0' (builds CPU ops in ~10 min; for CUDA "
+    'wheels see https://mmcv.readthedocs.io/en/latest/get_started/'
+    'installation.html).'
+)
+
+
+def point_sample(
+    input: Tensor, points: Tensor, align_corners: bool = False, **kwargs
+) -> Tensor:
+    """Bilinear features at normalised points, as ``mmcv.ops.point_sample``.
+
+    Args:
+        input: Feature map, (N, C, H, W).
+        points: Point coordinates in [0, 1] x [0, 1] as (x, y), shaped
+            (N, P, 2) or (N, Hg, Wg, 2).
+        align_corners: As in :func:`torch.nn.functional.grid_sample`.
+        **kwargs: Further :func:`grid_sample` options (``mode``,
+            ``padding_mode``).
+
+    Returns:
+        (N, C, P) or (N, C, Hg, Wg) features.
+    """
+    squeeze = points.dim() == 3
+    grid = points.unsqueeze(2) if squeeze else points
+    # grid_sample wants [-1, 1] coordinates.
+    out = F.grid_sample(
+        input, 2.0 * grid - 1.0, align_corners=align_corners, **kwargs
+    )
+    return out.squeeze(3) if squeeze else out
+
+
+def sigmoid_focal_loss(
+    input: Tensor,
+    target: Tensor,
+    gamma: float = 2.0,
+    alpha: float = 0.25,
+    weight: Optional[Tensor] = None,
+    reduction: str = 'mean',
+) -> Tensor:
+    """Sigmoid focal loss (Lin et al., 2017), as ``mmcv.ops``' compiled op.
+
+    For logits ``x`` (N, C) and class indices ``t`` (N,), with p = sigmoid(x):
+    ``-alpha (1-p)^gamma log p`` where ``c == t`` and
+    ``-(1-alpha) p^gamma log(1-p)`` elsewhere; ``t == C`` marks a sample with
+    no positive class.
+
+    Args:
+        input: Logits, (N, C).
+        target: Class indices in [0, C], (N,).
+        gamma: Focusing exponent.
+        alpha: Weight of the positive term.
+        weight: Per-sample weights, (N,).
+        reduction: ``'none'`` gives (N, C); ``'mean'`` divides the sum by N
+            (mmcv's convention); ``'sum'``.
+    """
+    positive = F.one_hot(target.long(), input.size(1) + 1)[:, :-1].to(input)
+    p = input.sigmoid()
+    # log(p) and log(1-p) from logits, stable for large |x|.
+    loss = -(
+        alpha * positive * (1 - p).pow(gamma) * F.logsigmoid(input)
+        + (1 - alpha) * (1 - positive) * p.pow(gamma) * F.logsigmoid(-input)
+    )
+    if weight is not None:
+        loss = loss * weight.view(-1, 1)
+    if reduction == 'none':
+        return loss
+    if reduction == 'sum':
+        return loss.sum()
+    if reduction == 'mean':
+        return loss.sum() / input.size(0)
+    raise ValueError(
+        f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}"
+    )
+
+
+def _missing_op(name: str):
+    """Module ``__getattr__``: every other op is a clear import error."""
+    if name.startswith('__'):
+        raise AttributeError(name)
+    raise ModuleNotFoundError(
+        f"mmcv.ops.{name} needs mmcv's compiled operators, which this "
+        f'install (mmcv-lite) does not have; mmseg_pfr provides pure-PyTorch '
+        f'versions of point_sample and sigmoid_focal_loss only. '
+        f'{COMPILED_MMCV_HINT}',
+        name=f'mmcv.ops.{name}',
+    )
+
+
+def has_compiled_mmcv() -> bool:
+    """Whether mmcv's compiled extension ``mmcv._ext`` is installed."""
+    return importlib.util.find_spec('mmcv._ext') is not None
+
+
+def install() -> bool:
+    """Provide ``mmcv.ops`` from this module where mmcv has no compiled ops.
+
+    Returns:
+        True when the stand-in was installed, False when a compiled mmcv (or
+        an ``mmcv.ops`` already imported) is used as it is.
+    """
+    if 'mmcv.ops' in sys.modules or has_compiled_mmcv():
+        return False
+    import mmcv
+
+    ops = types.ModuleType('mmcv.ops', __doc__)
+    ops.__path__ = []  # a package without submodules: mmcv.ops.x fails too
+    ops.point_sample = point_sample
+    ops.sigmoid_focal_loss = sigmoid_focal_loss
+    ops.__getattr__ = _missing_op
+    sys.modules['mmcv.ops'] = ops
+    mmcv.ops = ops
+    return True

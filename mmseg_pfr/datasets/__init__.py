@@ -1,0 +1,1 @@
+"""Datasets: GTA5, SYNTHIA, Cityscapes helpers and the paired UDA dataset."""

@@ -1,0 +1,1 @@
+"""Evaluation: metrics for the adaptation benchmarks."""

@@ -1,0 +1,3 @@
+from .pfr_neck import PFRNeck
+
+__all__ = ['PFRNeck']
