@@ -57,7 +57,9 @@ class UDAOptimWrapperConstructor:
             keyed by the child's name (``segmentor``, ``discriminator``).
             Each is an ordinary mmengine optim-wrapper config (``type``,
             ``optimizer``, ``clip_grad``, ``accumulative_counts``, ...) and
-            may carry its own ``paramwise_cfg`` and ``constructor``.
+            may carry its own ``paramwise_cfg`` and ``constructor``. An entry
+            set to None is dropped, so a config can remove an inherited one
+            (``optim_wrapper=dict(discriminator=None)``).
         paramwise_cfg: Not accepted at this level: give each child its own.
     """
 
@@ -71,7 +73,11 @@ class UDAOptimWrapperConstructor:
                 'UDAOptimWrapperConstructor takes a paramwise_cfg per child '
                 '(optim_wrapper.segmentor.paramwise_cfg), not one for all'
             )
-        self.child_cfgs = copy.deepcopy(dict(optim_wrapper_cfg))
+        self.child_cfgs = {
+            name: copy.deepcopy(cfg)
+            for name, cfg in optim_wrapper_cfg.items()
+            if cfg is not None
+        }
 
     def __call__(self, model: nn.Module) -> OptimWrapperDict:
         """One wrapper per trainable child of ``model`` (DDP-wrapped too)."""

@@ -102,8 +102,10 @@ class UDASegmentor(BaseModel):
             optional auxiliary heads). For PFR its neck must be a
             :class:`PFRNeck`, which names the aligned stages.
         discriminator: Config of the output-space domain classifier D, e.g.
-            ``FCDiscriminator``; needed when ``lambda_adv > 0``, ignored (not
-            built) otherwise.
+            ``FCDiscriminator``; needed when ``lambda_adv > 0``. With
+            ``lambda_adv=0`` a configured D is built but never run or
+            updated, so ``--cfg-options model.lambda_adv=0`` needs no other
+            change; source-only configs set it to None.
         pfr_loss: Config of the PFR loss (``PFRLoss``).
         lambda_adv: Weight of ``L_adv``; the paper uses 0.002 (AdaptSegNet's
             single-level setting 0.001).
@@ -171,14 +173,13 @@ class UDASegmentor(BaseModel):
             )
 
     def _init_discriminator(self, cfg: OptConfigType) -> None:
-        if self.lambda_adv > 0 and cfg is None:
-            raise ValueError(
-                'lambda_adv > 0 needs a discriminator config, '
-                "e.g. dict(type='FCDiscriminator', "
-                'num_classes=19)'
-            )
-        if self.lambda_adv > 0:
+        if cfg is not None:
             self.discriminator = MODELS.build(cfg)
+        elif self.lambda_adv > 0:
+            raise ValueError(
+                'lambda_adv > 0 needs a discriminator config, e.g. '
+                "dict(type='FCDiscriminator', num_classes=19)"
+            )
 
     def _init_pfr(self, cfg: ConfigType) -> None:
         if self.lambda_pfr == 0:

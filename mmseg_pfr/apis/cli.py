@@ -1,0 +1,135 @@
+"""What ``tools/train.py`` and ``tools/test.py`` do to a config, as functions
+the tools and the tests share (the tools only parse arguments)."""
+
+import argparse
+import logging
+import os
+import os.path as osp
+from typing import Iterable, Optional
+
+from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+
+from ..compat.checkpoint import trust_checkpoint
+
+AMP_DTYPES = ('fp16', 'bf16')
+
+
+def _optim_wrapper_cfgs(cfg: Config) -> list:
+    """The optim-wrapper configs of ``cfg``: one, or one per child of a UDA
+    model (``constructor='UDAOptimWrapperConstructor'``)."""
+    optim = cfg.optim_wrapper
+    if optim.get('constructor') == 'UDAOptimWrapperConstructor':
+        return [
+            child
+            for name, child in optim.items()
+            if name != 'constructor' and child is not None
+        ]
+    return [optim]
+
+
+def enable_amp(cfg: Config, dtype: str = 'fp16') -> None:
+    """Switch every optimizer of ``cfg`` to mmengine's ``AmpOptimWrapper``.
+
+    Args:
+        cfg: The config, changed in place.
+        dtype: ``'fp16'`` (float16 autocast with dynamic loss scaling, as
+            mmseg's ``--amp``) or ``'bf16'`` (bfloat16 autocast, no scaling
+            needed).
+    """
+    if dtype not in AMP_DTYPES:
+        raise ValueError(f'--amp takes one of {AMP_DTYPES}, got {dtype!r}')
+    for optim in _optim_wrapper_cfgs(cfg):
+        if optim.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
+            print_log(
+                'AMP training is already enabled in your config.',
+                logger='current',
+                level=logging.WARNING,
+            )
+            continue
+        if optim.get('type', 'OptimWrapper') != 'OptimWrapper':
+            raise ValueError(
+                '--amp needs OptimWrapper optimizers, got ' + optim['type']
+            )
+        optim['type'] = 'AmpOptimWrapper'
+        if dtype == 'bf16':
+            optim['dtype'] = 'bfloat16'
+        else:
+            optim['loss_scale'] = 'dynamic'
+
+
+def apply_cli(
+    cfg: Config,
+    config_path: str,
+    work_dir: Optional[str] = None,
+    resume: Optional[str] = None,
+    amp: Optional[str] = None,
+    launcher: str = 'none',
+    trusted: Iterable[str] = (),
+) -> Config:
+    """Apply the tools' command line to ``cfg`` (in place; returned).
+
+    Args:
+        cfg: The loaded config, ``--cfg-options`` already merged.
+        config_path: Its file, which names the default work dir
+            ``./work_dirs/<config name>``.
+        work_dir: ``--work-dir``; wins over the config's ``work_dir``.
+        resume: ``--resume``: ``'auto'`` for the latest checkpoint of the
+            work dir, or a checkpoint path.
+        amp: ``--amp``: None, ``'fp16'`` or ``'bf16'``.
+        launcher: ``--launcher``.
+        trusted: ``--trust-checkpoint`` paths, fully unpickled when loaded.
+    """
+    cfg.launcher = launcher
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        name = osp.splitext(osp.basename(config_path))[0]
+        cfg.work_dir = osp.join('./work_dirs', name)
+    if amp is not None:
+        enable_amp(cfg, amp)
+    if resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif resume is not None:
+        cfg.resume, cfg.load_from = True, resume
+    for path in trusted:
+        trust_checkpoint(path)
+    return cfg
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """The options ``tools/train.py`` and ``tools/test.py`` share."""
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value (e.g. '
+        'model.lambda_pfr=0.01 train_cfg.max_iters=1000)',
+    )
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher (tools/dist_*.sh pass pytorch)',
+    )
+    parser.add_argument(
+        '--trust-checkpoint',
+        action='append',
+        default=[],
+        metavar='PATH',
+        help='fully unpickle this checkpoint even if it holds objects '
+        'outside the safe allow-list (it may run code: only for files '
+        'you trust); repeatable',
+    )
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The config named by ``args.config``, with ``--cfg-options`` merged."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg

@@ -1,0 +1,3 @@
+from .resnet_caffe_deeplab import ResNetCaffeDeepLab
+
+__all__ = ['ResNetCaffeDeepLab']
