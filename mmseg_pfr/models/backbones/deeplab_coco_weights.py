@@ -15,7 +15,6 @@ maps by swapping the prefix, and the classifier's branches are
 ``DLV2Head.aspp`` in the same order.
 """
 
-import pickle
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Tuple
 
@@ -64,22 +63,18 @@ def released_shapes() -> Dict[str, Tuple[int, ...]]:
     inplanes = 64
     for stage, blocks in enumerate(STAGE_BLOCKS):
         planes = 64 * 2**stage
+        out = planes * 4
         for block in range(blocks):
             name = f'layer{stage + 1}.{block}.'
             shapes[name + 'conv1.weight'] = (planes, inplanes, 1, 1)
             shapes[name + 'conv2.weight'] = (planes, planes, 3, 3)
-            shapes[name + 'conv3.weight'] = (planes * 4, planes, 1, 1)
-            for i, width in enumerate((planes, planes, planes * 4), 1):
+            shapes[name + 'conv3.weight'] = (out, planes, 1, 1)
+            for i, width in enumerate((planes, planes, out), 1):
                 shapes.update(_bn(f'{name}bn{i}', width))
-            if block == 0:
-                shapes[name + 'downsample.0.weight'] = (
-                    planes * 4,
-                    inplanes,
-                    1,
-                    1,
-                )
-                shapes.update(_bn(name + 'downsample.1', planes * 4))
-            inplanes = planes * 4
+            if block == 0:  # the stage's projection shortcut
+                shapes[name + 'downsample.0.weight'] = (out, inplanes, 1, 1)
+                shapes.update(_bn(name + 'downsample.1', out))
+            inplanes = out
     for branch in range(4):
         shapes[f'{CLASSIFIER}{branch}.weight'] = (NUM_CLASSES, inplanes, 3, 3)
         shapes[f'{CLASSIFIER}{branch}.bias'] = (NUM_CLASSES,)
@@ -167,18 +162,13 @@ def load_released(path: str) -> Dict[str, Tensor]:
     """The state dict in ``path``, unpickled with tensors allowed only."""
     try:
         state = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError:
-        raise NotDeepLabCocoError(
-            f'Refusing to unpickle {path}: it holds objects beyond tensors '
-            'and containers (torch.load with weights_only=True refused it), '
-            'so it is not the plain state dict of the COCO DeepLab-v2'
-        ) from None
     except FileNotFoundError:
         raise
-    except Exception as error:  # torch's KeyError, RuntimeError, ...
+    except Exception as error:  # UnpicklingError, KeyError, RuntimeError...
         raise NotDeepLabCocoError(
-            f'{path} is not a file torch.save wrote '
-            f'({type(error).__name__}: {error})'
+            f'Refusing {path}: it is not a plain state dict of tensors '
+            '(torch.load with weights_only=True, which unpickles tensors and '
+            f'containers only, could not read it: {type(error).__name__})'
         ) from None
     if not isinstance(state, Mapping):
         raise NotDeepLabCocoError(
