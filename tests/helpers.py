@@ -7,7 +7,9 @@ import torch
 from mmengine.config import ConfigDict
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import PixelData
+from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
+from torch.utils.data import Dataset
 
 import mmseg_pfr  # noqa: F401  (registers the plugin)
 
@@ -160,3 +162,92 @@ def uda_batch(
 def clone_batch(batch: dict) -> dict:
     """A deep copy: the data preprocessor pads data samples in place."""
     return copy.deepcopy(batch)
+
+
+TOY_METAINFO = dict(
+    classes=tuple(f'class{i}' for i in range(NUM_CLASSES)),
+    palette=[[60 * i, 255 - 60 * i, 0] for i in range(NUM_CLASSES)],
+)
+
+
+@DATASETS.register_module()
+class ToyPairedDataset(Dataset):
+    """(source, target) pairs of :func:`packed_sample` images, as a paired
+    UDA dataset yields them; deterministic in the index."""
+
+    metainfo = TOY_METAINFO
+
+    def __init__(self, length: int = 8, size: Tuple[int, int] = (32, 48)):
+        self.length, self.size = length, size
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> dict:
+        return dict(
+            source=packed_sample(self.size, 2 * index),
+            target=packed_sample(self.size, 2 * index + 1, labelled=False),
+        )
+
+
+@DATASETS.register_module()
+class ToySegDataset(Dataset):
+    """Labelled single-domain :func:`packed_sample` images for evaluation."""
+
+    metainfo = TOY_METAINFO
+
+    def __init__(self, length: int = 4, size: Tuple[int, int] = (32, 48)):
+        self.length, self.size = length, size
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> dict:
+        return packed_sample(self.size, 1000 + index)
+
+
+def toy_training_config(work_dir: str, max_iters: int = 4) -> dict:
+    """A complete UDA training config over the toy datasets: what a user's
+    config file holds, at toy size, with a checkpoint every 2 iterations."""
+    loader = dict(num_workers=0, collate_fn=dict(type='pseudo_collate'))
+    poly = dict(type='PolyLR', power=0.9, end=100, by_epoch=False)
+    return dict(
+        default_scope='mmseg',
+        custom_imports=dict(imports=['mmseg_pfr', 'helpers']),
+        work_dir=work_dir,
+        model=uda_model_cfg(),
+        model_wrapper_cfg=dict(type='MMSeparateDistributedDataParallel'),
+        optim_wrapper=optim_wrapper_cfg(),
+        param_scheduler=dict(segmentor=[poly], discriminator=[poly]),
+        train_dataloader=dict(
+            batch_size=2,
+            dataset=dict(type='ToyPairedDataset'),
+            sampler=dict(type='InfiniteSampler', shuffle=True),
+            **loader,
+        ),
+        val_dataloader=dict(
+            batch_size=1,
+            dataset=dict(type='ToySegDataset'),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            **loader,
+        ),
+        test_dataloader=dict(
+            batch_size=1,
+            dataset=dict(type='ToySegDataset'),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            **loader,
+        ),
+        val_evaluator=dict(type='IoUMetric', iou_metrics=['mIoU']),
+        test_evaluator=dict(type='IoUMetric', iou_metrics=['mIoU']),
+        train_cfg=dict(
+            type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100
+        ),
+        val_cfg=dict(type='ValLoop'),
+        test_cfg=dict(type='TestLoop'),
+        default_hooks=dict(
+            logger=dict(type='LoggerHook', interval=1),
+            checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2),
+        ),
+        log_processor=dict(by_epoch=False),
+        randomness=dict(seed=0, deterministic=True),
+    )
