@@ -1,1 +1,32 @@
 """Datasets: GTA5, SYNTHIA, Cityscapes helpers and the paired UDA dataset."""
+
+from .gta import GTADataset
+from .label_maps import (
+    CITYSCAPES_ID_TO_TRAIN_ID,
+    SYNTHIA_ID_TO_TRAIN_ID,
+    LabelEncoding,
+    get_encoding,
+)
+from .layout import DatasetLayoutError
+from .raw_label_dataset import RawLabelDataset
+from .synthia import SYNTHIA_13_CLASSES, SYNTHIA_16_CLASSES, SynthiaDataset
+from .transforms import LabelSizeWarning, LoadTrainIdAnnotations
+from .uda_dataset import UDADataset
+from .uda_sampler import UDAInfiniteSampler
+
+__all__ = [
+    'CITYSCAPES_ID_TO_TRAIN_ID',
+    'SYNTHIA_13_CLASSES',
+    'SYNTHIA_16_CLASSES',
+    'SYNTHIA_ID_TO_TRAIN_ID',
+    'DatasetLayoutError',
+    'GTADataset',
+    'LabelEncoding',
+    'LabelSizeWarning',
+    'LoadTrainIdAnnotations',
+    'RawLabelDataset',
+    'SynthiaDataset',
+    'UDADataset',
+    'UDAInfiniteSampler',
+    'get_encoding',
+]

@@ -1,0 +1,154 @@
+"""Decode an image/label pair and list what is wrong with it.
+
+Shared by the converters (which fix or exclude) and
+``tools/misc/check_dataset.py`` (which reports), so both find the same
+defects and describe them in the same words.
+"""
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Sequence, TypeVar
+
+import cv2
+import numpy as np
+from mmengine.utils import track_parallel_progress, track_progress
+
+from .label_io import (
+    COLOUR_LABEL,
+    LABEL_FORMAT,
+    UNREADABLE_LABEL,
+    LabelFileError,
+    image_size,
+    read_label,
+)
+from .label_maps import LabelEncoding
+
+# Kinds of finding. The first group makes a pair unusable; the loaders
+# handle the second (a label resized to its image, values ignored).
+NO_LABEL = 'image without label'
+UNREADABLE_IMAGE = 'unreadable image'
+BLANK = 'blank label'
+SIZE_MISMATCH = 'size mismatch'
+OUTSIDE_ENCODING = 'values outside the encoding'
+UNUSABLE = (
+    NO_LABEL,
+    UNREADABLE_IMAGE,
+    UNREADABLE_LABEL,
+    COLOUR_LABEL,
+    LABEL_FORMAT,
+    BLANK,
+)
+
+# How many distinct offending values a message names.
+MAX_VALUES = 8
+
+
+@dataclass
+class Finding:
+    """One defect of a pair: its kind (a constant above) and a sentence."""
+
+    kind: str
+    message: str
+
+
+@dataclass
+class Inspection:
+    """What :func:`inspect_pair` found.
+
+    Attributes:
+        findings: Every defect, in the order found.
+        train_ids: The label as train ids at the image's size, or None when
+            no label could be read.
+    """
+
+    findings: List[Finding] = field(default_factory=list)
+    train_ids: Optional[np.ndarray] = None
+
+    @property
+    def unusable(self) -> Optional[Finding]:
+        """The first defect that makes the pair unusable, if any."""
+        return next((f for f in self.findings if f.kind in UNUSABLE), None)
+
+
+def inspect_pair(
+    label_path: str,
+    encoding: LabelEncoding,
+    image_path: Optional[str] = None,
+    decode_image: bool = True,
+    num_classes: int = 19,
+) -> Inspection:
+    """Read a label (and its image) and list its defects.
+
+    Args:
+        label_path: The label file.
+        encoding: What the label should hold.
+        image_path: Its image; None checks the label alone.
+        decode_image: Decode every image pixel (finds corrupt files);
+            otherwise only its header is read, for its size.
+        num_classes: Train ids below this are classes; for blank labels.
+
+    Returns:
+        The findings and the label in train ids.
+    """
+    result = Inspection()
+    if not os.path.exists(label_path):
+        result.findings.append(
+            Finding(NO_LABEL, f'{label_path} does not exist')
+        )
+        return result
+    size = None
+    if image_path is not None:
+        try:
+            size = image_size(image_path, decode=decode_image)
+        except OSError as exc:
+            result.findings.append(Finding(UNREADABLE_IMAGE, str(exc)))
+    try:
+        raw = read_label(label_path, encoding)
+    except LabelFileError as exc:
+        result.findings.append(
+            Finding(exc.reason, f'{label_path}: {exc.detail}')
+        )
+        return result
+    present = np.flatnonzero(np.bincount(raw.ravel()))
+    outside = np.setdiff1d(present, encoding.valid_values)
+    if outside.size:
+        named = ', '.join(map(str, outside[:MAX_VALUES]))
+        more = ', ...' if outside.size > MAX_VALUES else ''
+        result.findings.append(
+            Finding(
+                OUTSIDE_ENCODING,
+                f'values {named}{more} are not {encoding.description}; '
+                'they are treated as ignore',
+            )
+        )
+    train_ids = encoding.to_train_ids(raw)
+    if not np.any(encoding.lut[present] < num_classes):
+        result.findings.append(
+            Finding(BLANK, f'no pixel of the {num_classes} classes')
+        )
+    if size is not None and raw.shape != (size[1], size[0]):
+        result.findings.append(
+            Finding(
+                SIZE_MISMATCH,
+                f'label {raw.shape[1]}x{raw.shape[0]} resized to its image '
+                f'{size[0]}x{size[1]} (nearest)',
+            )
+        )
+        train_ids = cv2.resize(
+            train_ids, size, interpolation=cv2.INTER_NEAREST
+        )
+    result.train_ids = train_ids
+    return result
+
+
+T = TypeVar('T')
+
+
+def map_with_progress(
+    func: Callable[[T], object], tasks: Sequence[T], nproc: int = 1
+) -> list:
+    """``[func(t) for t in tasks]`` on ``nproc`` processes, in order, with
+    mmengine's progress bar."""
+    if nproc > 1:
+        return track_parallel_progress(func, list(tasks), nproc)
+    return track_progress(func, list(tasks))

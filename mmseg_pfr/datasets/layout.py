@@ -1,0 +1,190 @@
+"""Cheap checks of a dataset's folders, run when the dataset is built.
+
+A wrong ``data_root``, an empty image folder or labels that were never
+converted should stop a run before its first iteration, with the path that
+was tried and what was expected there, instead of crashing in a data loader
+worker at the first validation hours later. These checks only look at
+folders and file names; ``tools/misc/check_dataset.py`` also decodes every
+file.
+"""
+
+import os.path as osp
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+import mmengine.fileio as fileio
+from mmcv.transforms import LoadAnnotations
+from mmengine.dataset import Compose
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+from mmseg.utils import ConfigType
+
+from .transforms.load_train_id_annotations import LoadTrainIdAnnotations
+
+# How many missing files a message names before it only counts them.
+MAX_NAMED = 5
+
+
+class DatasetLayoutError(FileNotFoundError):
+    """A dataset's folders are not where, or not what, it expects."""
+
+
+@dataclass(frozen=True)
+class DatasetLayout:
+    """What a dataset expects under its ``data_root``.
+
+    Attributes:
+        description: The expected files, relative to ``data_root``.
+        converter: Command that writes the label files the dataset reads,
+            with ``{data_root}`` in it; empty when none is needed.
+    """
+
+    description: str
+    converter: str = ''
+
+
+CITYSCAPES_LAYOUT = DatasetLayout(
+    description='the official Cityscapes layout: '
+    'leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
+    'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png',
+    converter='python tools/dataset_converters/cityscapes.py {data_root}',
+)
+
+# Layouts of datasets that are not ours, keyed by class name.
+KNOWN_LAYOUTS = {'CityscapesDataset': CITYSCAPES_LAYOUT}
+
+
+def layout_of(dataset: BaseSegDataset) -> DatasetLayout:
+    """The layout ``dataset`` expects: its ``LAYOUT`` attribute, a known
+    one, or a description from its folders and suffixes."""
+    layout = getattr(dataset, 'LAYOUT', None)
+    if layout is None:
+        layout = KNOWN_LAYOUTS.get(type(dataset).__name__)
+    if layout is None:
+        prefix = dataset.data_prefix
+        layout = DatasetLayout(
+            description=f'images *{dataset.img_suffix} under '
+            f'{prefix.get("img_path")!r} and labels *'
+            f'{dataset.seg_map_suffix} under '
+            f'{prefix.get("seg_map_path")!r}'
+        )
+    return layout
+
+
+def pipeline_loads_labels(pipeline: Compose) -> bool:
+    """Whether a dataset pipeline reads label files."""
+    return any(
+        isinstance(t, (LoadAnnotations, LoadTrainIdAnnotations))
+        for t in pipeline.transforms
+    )
+
+
+def check_folders(dataset: BaseSegDataset, need_labels: bool) -> None:
+    """Raise :class:`DatasetLayoutError` unless the image folder and, when
+    labels are needed, the label folder exist."""
+    folders = [('image', dataset.data_prefix.get('img_path'))]
+    if need_labels:
+        folders.append(('label', dataset.data_prefix.get('seg_map_path')))
+    for what, path in folders:
+        if path:
+            require_folder(
+                _name(dataset),
+                path,
+                what,
+                layout_of(dataset).description,
+                dataset.backend_args,
+            )
+
+
+def require_folder(
+    owner: str,
+    path: str,
+    what: str,
+    expected: str,
+    backend_args: Optional[dict] = None,
+) -> None:
+    """Raise :class:`DatasetLayoutError` unless ``path`` is a folder.
+
+    Args:
+        owner: Who needs it, to start the message.
+        path: The folder.
+        what: What it holds (``'image'``, ``'label'``).
+        expected: The layout expected around it.
+        backend_args: mmengine file backend arguments.
+    """
+    if not fileio.isdir(path, backend_args=backend_args):
+        raise DatasetLayoutError(
+            f'{owner}: no {what} folder at {path!r} (absolute path '
+            f'{osp.abspath(path)}). Expected {expected}.'
+        )
+
+
+def check_samples(
+    dataset: BaseSegDataset, data_list: Sequence[dict], need_labels: bool
+) -> None:
+    """Raise :class:`DatasetLayoutError` when ``data_list`` is empty or,
+    when labels are needed, names label files that do not exist."""
+    if not data_list:
+        raise DatasetLayoutError(
+            f'{_name(dataset)}: no images ending in '
+            f'{dataset.img_suffix!r} in '
+            f'{dataset.data_prefix.get("img_path")!r}. {_expected(dataset)}'
+        )
+    if not need_labels:
+        return
+    missing = [
+        info['seg_map_path']
+        for info in data_list
+        if 'seg_map_path' in info
+        and not fileio.exists(
+            info['seg_map_path'], backend_args=dataset.backend_args
+        )
+    ]
+    if missing:
+        raise DatasetLayoutError(
+            f'{_name(dataset)}: {len(missing)} of {len(data_list)} images '
+            f'have no label file: {_some(missing)}. '
+            f'{_missing_labels_hint(dataset)}'
+        )
+
+
+def build_checked_dataset(cfg: ConfigType) -> BaseSegDataset:
+    """Build a dataset from ``cfg`` after checking its folders, so that a
+    wrong path fails with what was expected there rather than inside the
+    file listing; then check that it found images and their labels (when
+    its pipeline reads labels)."""
+    dataset = DATASETS.build({**cfg, 'lazy_init': True})
+    need_labels = pipeline_loads_labels(dataset.pipeline)
+    check_folders(dataset, need_labels)
+    dataset.full_init()
+    check_samples(
+        dataset,
+        [dataset.get_data_info(i) for i in range(len(dataset))],
+        need_labels,
+    )
+    return dataset
+
+
+def _name(dataset: BaseSegDataset) -> str:
+    return f'{type(dataset).__name__} (data_root {dataset.data_root!r})'
+
+
+def _expected(dataset: BaseSegDataset) -> str:
+    return f'Expected {layout_of(dataset).description}.'
+
+
+def _some(paths: List[str]) -> str:
+    named = ', '.join(paths[:MAX_NAMED])
+    rest = len(paths) - MAX_NAMED
+    return named + (f' and {rest} more' if rest > 0 else '')
+
+
+def _missing_labels_hint(dataset: BaseSegDataset) -> str:
+    hint: Optional[str] = getattr(dataset, 'missing_labels_hint', None)
+    if hint:
+        return hint
+    converter = layout_of(dataset).converter
+    if converter:
+        command = converter.format(data_root=dataset.data_root)
+        return f'Run `{command}` to write them.'
+    return _expected(dataset)

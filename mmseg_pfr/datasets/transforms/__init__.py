@@ -1,0 +1,5 @@
+"""Data transforms for datasets whose labels keep their own encoding."""
+
+from .load_train_id_annotations import LabelSizeWarning, LoadTrainIdAnnotations
+
+__all__ = ['LabelSizeWarning', 'LoadTrainIdAnnotations']

@@ -1,0 +1,160 @@
+"""The paired dataset of unsupervised domain adaptation."""
+
+import copy
+from typing import Dict, List, Tuple, Union
+
+import numpy as np
+from mmengine.dataset import Compose
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+from mmseg.utils import ConfigType
+from torch.utils.data import Dataset
+
+from .layout import build_checked_dataset, pipeline_loads_labels
+
+
+@DATASETS.register_module()
+class UDADataset(Dataset):
+    """Labelled source samples, each paired with an unlabelled target one.
+
+    ``dataset[i]`` is ``dict(source=..., target=...)``, each exactly what
+    its dataset's pipeline returns (``dict(inputs=..., data_samples=...)``
+    from ``PackSegInputs``); mmengine's ``pseudo_collate`` turns a batch of
+    them into ``dict(source=dict(inputs=[...], data_samples=[...]),
+    target=dict(...))``, what ``UDASegmentor.train_step`` consumes.
+
+    The length is the source's. The target sample is drawn at random:
+
+    - with :class:`~mmseg_pfr.datasets.UDAInfiniteSampler` (the configs'
+      choice), the index is a ``(source, target)`` pair from two
+      independent seeded shuffles, so pairs change from epoch to epoch and a
+      resumed run, which replays the sampler, sees exactly the same pairs
+      whatever the number of workers;
+    - with a plain ``int`` index (mmengine's samplers, ``dataset[i]``), the
+      target index is drawn from a generator seeded by ``(seed, i)``: the
+      same pair every time ``i`` comes up.
+
+    Target labels are never loaded: a target pipeline that loads them
+    (``LoadAnnotations``, ``LoadTrainIdAnnotations``) is refused with an
+    error rather than silently stripped, so that a config never suggests
+    they are used. Both domains must agree on classes, palette and ignore
+    index; ``metainfo`` is the shared one, for mmseg's hooks and visualizer.
+
+    Args:
+        source: Config of the labelled source dataset.
+        target: Config of the target dataset; its ``seg_map_path`` may be
+            left out.
+        seed: Seed of the target draws for ``int`` indices.
+    """
+
+    def __init__(
+        self, source: ConfigType, target: ConfigType, seed: int = 0
+    ) -> None:
+        refuse_label_loading(Compose(target.get('pipeline', [])))
+        self.source: BaseSegDataset = build_checked_dataset(source)
+        self.target: BaseSegDataset = build_checked_dataset(target)
+        check_label_spaces(self.source, self.target)
+        self.seed = seed
+
+    @property
+    def metainfo(self) -> dict:
+        """The classes, palette and label settings both domains share."""
+        return copy.deepcopy(self.source.metainfo)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, idx: Union[int, Tuple[int, int]]) -> Dict[str, dict]:
+        """The source sample and its target partner.
+
+        Args:
+            idx: A source index (the target is drawn from ``(seed, idx)``)
+                or a ``(source index, target index)`` pair.
+        """
+        if isinstance(idx, tuple):
+            source_idx, target_idx = idx
+        else:
+            source_idx, target_idx = idx, self.target_index(idx)
+        return dict(
+            source=self.source[source_idx], target=self.target[target_idx]
+        )
+
+    def target_index(self, idx: int) -> int:
+        """The target partner of source index ``idx`` for ``int`` indices."""
+        rng = np.random.default_rng([self.seed, idx])
+        return int(rng.integers(len(self.target)))
+
+
+def refuse_label_loading(pipeline: Compose) -> None:
+    """Raise if a target pipeline would load labels."""
+    if pipeline_loads_labels(pipeline):
+        raise ValueError(
+            'UDADataset: the target pipeline loads labels, but target '
+            'labels are never used for training (the target domain is '
+            'unlabelled); remove LoadAnnotations/LoadTrainIdAnnotations '
+            'from the target pipeline'
+        )
+
+
+def check_label_spaces(source: BaseSegDataset, target: BaseSegDataset) -> None:
+    """Raise ``ValueError`` naming every way the two domains' classes,
+    palette and ignore index differ."""
+    problems = label_space_mismatches(source, target)
+    if problems:
+        raise ValueError(
+            'UDADataset: source and target must agree on classes, palette '
+            'and ignore index, but ' + '; '.join(problems)
+        )
+
+
+def label_space_mismatches(
+    source: BaseSegDataset, target: BaseSegDataset
+) -> List[str]:
+    """How the two domains' label spaces differ, one phrase per problem;
+    empty when they agree on classes, palette and ignore index."""
+    names = (
+        f'the source ({type(source).__name__})',
+        f'the target ({type(target).__name__})',
+    )
+    classes = [list(d.metainfo.get('classes') or ()) for d in (source, target)]
+    palettes = [
+        [list(c) for c in d.metainfo.get('palette') or ()]
+        for d in (source, target)
+    ]
+    ignore = [getattr(d, 'ignore_index', 255) for d in (source, target)]
+    problems = []
+    if classes[0] != classes[1]:
+        problems.append(_classes_mismatch(names, classes))
+    elif palettes[0] != palettes[1]:
+        i = next(i for i, (a, b) in enumerate(zip(*palettes)) if a != b)
+        problems.append(
+            f'their palettes differ at class {i} ({classes[0][i]!r}): '
+            f'{names[0]} has {palettes[0][i]}, {names[1]} has '
+            f'{palettes[1][i]}'
+        )
+    if ignore[0] != ignore[1]:
+        problems.append(
+            f'{names[0]} has ignore_index {ignore[0]}, {names[1]} has '
+            f'{ignore[1]}'
+        )
+    return problems
+
+
+def _classes_mismatch(names: Tuple[str, str], classes: List[list]) -> str:
+    text = (
+        f'{names[0]} has {len(classes[0])} classes and {names[1]} has '
+        f'{len(classes[1])}'
+    )
+    only = [[c for c in classes[i] if c not in classes[1 - i]] for i in (0, 1)]
+    for name, extra in zip(('source', 'target'), only):
+        if extra:
+            text += f'; only the {name} has {", ".join(map(repr, extra))}'
+    if not any(only):
+        diff = [i for i, (a, b) in enumerate(zip(*classes)) if a != b]
+        if diff:
+            i = diff[0]
+            text += (
+                f'; their order differs first at index {i}: '
+                f'{classes[0][i]!r} vs {classes[1][i]!r}'
+            )
+    return text
