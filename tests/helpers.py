@@ -6,8 +6,9 @@ from typing import Optional, Tuple
 import torch
 from mmengine.config import ConfigDict
 from mmengine.dataset import pseudo_collate
+from mmengine.hooks import Hook
 from mmengine.structures import PixelData
-from mmseg.registry import DATASETS
+from mmseg.registry import DATASETS, HOOKS
 from mmseg.structures import SegDataSample
 from torch.utils.data import Dataset
 
@@ -251,3 +252,18 @@ def toy_training_config(work_dir: str, max_iters: int = 4) -> dict:
         log_processor=dict(by_epoch=False),
         randomness=dict(seed=0, deterministic=True),
     )
+
+
+@HOOKS.register_module()
+class SaveRankWeightsHook(Hook):
+    """After training, every rank saves its own weights (the runner's
+    checkpoints come from rank 0 only), for comparing ranks."""
+
+    def after_train(self, runner) -> None:
+        rank = runner.rank
+        model = (
+            runner.model.module
+            if hasattr(runner.model, 'module')
+            else (runner.model)
+        )
+        torch.save(model.state_dict(), f'{runner.work_dir}/rank{rank}.pth')
