@@ -188,6 +188,19 @@ def test_synthia_class_subsets(run, count, left_out, tmp_path):
     assert 'No paper rows' in (tmp_path / 's.md').read_text()
 
 
+def test_subset_miou_logged_by_the_metric_is_used(run, tmp_path):
+    # The SYNTHIA configs' metric adds mIoU16/mIoU13, from unrounded IoUs,
+    # to the summary line: the table takes those rather than its own mean.
+    lines = run.log.read_text().splitlines(keepends=True)
+    last = max(i for i, line in enumerate(lines) if 'Epoch(test)' in line)
+    lines[last] = lines[last].rstrip('\n') + '  mIoU16: 12.3400\n'
+    (tmp_path / 'run.log').write_text(''.join(lines))
+    out = tmp_path / '16.csv'
+    done = tool(tmp_path / 'run.log', '--classes', 16, '--out-csv', out)
+    assert done.returncode == 0, done.stderr
+    assert table(out)[1]['Ours'][-1] == 12.34
+
+
 def test_markdown_is_paper_style(run):
     done = tool(run.log, '--name', 'PFR (ours)')
     assert done.returncode == 0, done.stderr

@@ -24,12 +24,13 @@ import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from paper_results import CLASS_SETS, PAPER_ROWS, SHORT_NAMES
 
 TABLE_START = 'per class results:'
-MIOU = re.compile(r'(?:^|[\s/])mIoU: (\S+)')
+MIOU = re.compile(r'(?:^|[\s/])mIoU: ')
+PAIR = re.compile(r'([\w/]+): (\S+)')  # 'mIoU: 34.2000', 'val/mIoU: ...'
 
 
 class ResultsError(ValueError):
@@ -42,12 +43,13 @@ class Evaluation:
 
     Attributes:
         iou: Class name -> IoU (%) as logged (nan where undefined).
-        miou: The metric's mIoU from the line after the table, if logged.
+        summary: The metrics on the line after the table (``mIoU``, and
+            ``mIoU16``/``mIoU13`` from the SYNTHIA configs' metric).
         where: The log and the line of its table, for the caption.
     """
 
     iou: Dict[str, float]
-    miou: Optional[float]
+    summary: Dict[str, float]
     where: str
 
 
@@ -89,9 +91,19 @@ def _read_table(lines: List[str], where: str) -> Evaluation:
     except (IndexError, ValueError) as error:
         message = f'{where}: unreadable table row ({error})'
         raise ResultsError(message) from None
-    summary = (MIOU.search(line) for line in lines[end:])
-    match = next((m for m in summary if m), None)
-    return Evaluation(values, float(match.group(1)) if match else None, where)
+    line = next((s for s in lines[end:] if MIOU.search(s)), '')
+    return Evaluation(values, _numbers(line), where)
+
+
+def _numbers(line: str) -> Dict[str, float]:
+    """The ``key: number`` pairs of a log line, keys without prefix."""
+    numbers = {}
+    for key, value in PAIR.findall(line):
+        try:
+            numbers[key.rsplit('/', 1)[-1]] = float(value)
+        except ValueError:
+            continue
+    return numbers
 
 
 def read_json(path: Path) -> Tuple[float, Path]:
@@ -143,21 +155,23 @@ def load_evaluation(path: Path) -> Evaluation:
     if path.suffix != '.json':
         return read_log(path)[-1]
     miou, log = read_json(path)
-    found = [e for e in read_log(log) if e.miou is not None]
+    found = [e for e in read_log(log) if 'mIoU' in e.summary]
     # The json stores the metric as float32 (34.2 -> 34.20000076).
-    same = [e for e in found if abs(e.miou - miou) < 5e-3]
+    same = [e for e in found if abs(e.summary['mIoU'] - miou) < 5e-3]
     if not same:
         raise ResultsError(
             f'No per-class table in {log} has the mIoU of {path} '
-            f'({miou:.2f}); its tables have {[e.miou for e in found]}'
+            f'({miou:.2f}); its tables have '
+            f'{[e.summary["mIoU"] for e in found]}'
         )
     return same[-1]
 
 
 def our_row(name: str, evaluation: Evaluation, classes: Sequence[str]) -> Row:
     """The evaluation's IoU of ``classes``, and their mIoU: the metric's own
-    when they are all it evaluated, else the mean over them (nan skipped,
-    as mmseg does)."""
+    if it logged one (``mIoU`` when they are all it evaluated, ``mIoU16``
+    or ``mIoU13`` for a subset), else the mean over them (nan skipped, as
+    mmseg does)."""
     missing = [c for c in classes if c not in evaluation.iou]
     if missing:
         raise ResultsError(
@@ -165,8 +179,10 @@ def our_row(name: str, evaluation: Evaluation, classes: Sequence[str]) -> Row:
             f'{list(evaluation.iou)}'
         )
     values = [evaluation.iou[c] for c in classes]
-    if set(classes) == set(evaluation.iou) and evaluation.miou is not None:
-        return name, values, evaluation.miou
+    every = set(classes) == set(evaluation.iou)
+    key = 'mIoU' if every else f'mIoU{len(classes)}'
+    if key in evaluation.summary:
+        return name, values, evaluation.summary[key]
     valid = [v for v in values if not math.isnan(v)]
     miou = round(sum(valid) / len(valid), 2) if valid else math.nan
     return name, values, miou
