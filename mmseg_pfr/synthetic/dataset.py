@@ -1,0 +1,74 @@
+"""``SyntheticStreetDataset``: a synthetic domain as an mmseg dataset."""
+
+from typing import List, Optional, Sequence
+
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+
+from .cache import ensure_split, split_dir, split_spec
+from .classes import METAINFO
+
+
+@DATASETS.register_module()
+class SyntheticStreetDataset(BaseSegDataset):
+    """Procedural street scenes in the source (GTA5-like) or target
+    (Cityscapes-like) style, with Cityscapes' 19 classes and palette.
+
+    The split is generated on first use (``full_init``, so
+    ``lazy_init=True`` defers it) into the cache (see ``cache.py``) and is
+    then read from disk as PNG files like any mmseg dataset: images through
+    ``LoadImageFromFile``, train-id labels (255 ignored) through
+    ``LoadAnnotations``. Example::
+
+        dict(type='SyntheticStreetDataset', domain='target', split='val',
+             pipeline=[dict(type='LoadImageFromFile'),
+                       dict(type='LoadAnnotations'),
+                       dict(type='PackSegInputs')])
+
+    Args:
+        domain: 'source' (GTA5-like) or 'target' (Cityscapes-like).
+        split: 'train' or 'val': disjoint scenes.
+        num_samples: Number of images; None takes the default set's count
+            (400 train, 100 val).
+        seed: Dataset seed; the same seed gives byte-identical files.
+        img_size: (height, width); None takes the domain's default,
+            (144, 256) for source and (128, 256) for target.
+        cache_dir: Cache root; None uses ``$MMSEG_PFR_SYNTHETIC_CACHE`` or
+            ``~/.cache/mmseg_pfr/synthetic``.
+        **kwargs: Passed to ``BaseSegDataset`` (pipeline, test_mode,
+            indices, ...); the file layout arguments are fixed.
+    """
+
+    METAINFO = METAINFO
+
+    def __init__(
+        self,
+        domain: str = 'source',
+        split: str = 'train',
+        num_samples: Optional[int] = None,
+        seed: int = 0,
+        img_size: Optional[Sequence[int]] = None,
+        cache_dir: Optional[str] = None,
+        **kwargs,
+    ) -> None:
+        fixed = {'data_root', 'data_prefix', 'img_suffix', 'seg_map_suffix'}
+        if fixed & kwargs.keys():
+            raise TypeError(
+                f'SyntheticStreetDataset places its own files; do not pass '
+                f'{sorted(fixed & kwargs.keys())}'
+            )
+        size = None if img_size is None else tuple(img_size)
+        self.spec = split_spec(domain, split, num_samples, seed, size)
+        self.cache_dir = cache_dir
+        super().__init__(
+            data_root=str(split_dir(self.spec, cache_dir)),
+            data_prefix=dict(img_path='img', seg_map_path='ann'),
+            img_suffix='.png',
+            seg_map_suffix='.png',
+            **kwargs,
+        )
+
+    def load_data_list(self) -> List[dict]:
+        """Generate the split if it is not cached, then list its files."""
+        ensure_split(self.spec, self.cache_dir)
+        return super().load_data_list()
