@@ -31,11 +31,9 @@ PIPELINE = [
 
 
 def build(root, **kwargs):
-    return DATASETS.build(
-        dict(
-            type='GTADataset', data_root=str(root), pipeline=PIPELINE, **kwargs
-        )
-    )
+    # serialize_data=False: mmengine's serialisation runs a slow gc pass.
+    cfg = dict(type='GTADataset', data_root=str(root), pipeline=PIPELINE)
+    return DATASETS.build(dict(cfg, serialize_data=False, **kwargs))
 
 
 def label_of(sample) -> np.ndarray:
