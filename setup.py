@@ -43,6 +43,9 @@ setup(
         # mmseg 1.2 imports these at import time without declaring them.
         'ftfy',
         'regex',
+        # mmengine 0.10 resolves `mmseg::` base configs (ours inherit
+        # mmseg's runtime) with pkg_resources, which setuptools 82 removed.
+        'setuptools<82',
         'numpy',
         'packaging',
         'pillow',

@@ -42,7 +42,12 @@ model = dict(
             num_classes=19,
             align_corners=False,
             loss_decode=dict(
-                type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0
+                type='CrossEntropyLoss',
+                use_sigmoid=False,
+                # Mean over labelled pixels, as AdaptSegNet's CrossEntropy2d
+                # (mmseg's default divides by all pixels, ignored included).
+                avg_non_ignore=True,
+                loss_weight=1.0,
             ),
         ),
         train_cfg=dict(),

@@ -1,7 +1,10 @@
 # The PFR paper's objective: L = L_seg + 0.002 L_adv + 0.004 L_pfr, with
 # AdaptSegNet's output-space discriminator and PFR on the stages the
-# segmentor's PFRNeck names. Every UDA knob lives here.
-model = dict(
+# segmentor's PFRNeck names. Every UDA knob lives here. A model fragment
+# (_base_/models) defines the segmentor; a leaf config joins the two with
+#   model = _base_.uda
+# (mmengine refuses two bases that both define `model`).
+uda = dict(
     type='UDASegmentor',
     discriminator=dict(type='FCDiscriminator', num_classes=19, ndf=64),
     pfr_loss=dict(

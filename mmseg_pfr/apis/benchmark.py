@@ -1,0 +1,261 @@
+"""Time the training step of a config on random data, and its data pipeline.
+
+What ``tools/analysis/benchmark_uda_step.py`` measures, as functions: the
+model and optimizers are built from the config exactly as training builds
+them, the inputs are random images (and labels) of the config's crop sizes,
+and one "step" is the model's whole ``train_step`` (data preprocessing,
+forward, losses, backward passes and optimizer steps of every network), so
+the figures compare with the plain-PyTorch anchor
+(``shared/bench/gpu_anchor.py``) doing the same work.
+"""
+
+import statistics
+import time
+from contextlib import nullcontext
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+from mmseg.registry import DATASETS, MODELS
+from mmseg.structures import SegDataSample
+
+from .cli import enable_amp
+
+Size = Tuple[int, int]
+
+
+def pipeline_crop(pipeline: Sequence[dict]) -> Size:
+    """The (h, w) a training pipeline produces: its last ``RandomCrop``'s
+    ``crop_size``, else its last fixed-size ``Resize`` scale."""
+    for t in reversed(pipeline):
+        if 'crop_size' in t:
+            return tuple(t['crop_size'])
+        if t.get('type') == 'Resize' and not t.get('keep_ratio', True):
+            w, h = t['scale']
+            return h, w
+    raise ValueError(
+        'cannot tell the crop size from the training pipeline (no '
+        'RandomCrop and no Resize with keep_ratio=False): pass --crop H W'
+    )
+
+
+def is_uda(cfg: Config) -> bool:
+    return cfg.model.get('type') == 'UDASegmentor'
+
+
+def config_crops(cfg: Config) -> Dict[str, Size]:
+    """The training crop of each domain (``source``, ``target``) of a UDA
+    config, or of the one domain (``source``) of a plain mmseg config."""
+    dataset = cfg.train_dataloader.dataset
+    if is_uda(cfg):
+        return {
+            domain: pipeline_crop(dataset[domain].pipeline)
+            for domain in ('source', 'target')
+        }
+    return dict(source=pipeline_crop(dataset.pipeline))
+
+
+def random_sample(
+    size: Size, num_classes: int, labelled: bool, gen: torch.Generator
+) -> dict:
+    """A packed sample (uint8 image, label map) of random values."""
+    h, w = size
+    sample = SegDataSample(metainfo=dict(img_shape=size, ori_shape=size))
+    if labelled:
+        label = torch.randint(0, num_classes, (1, h, w), generator=gen)
+        sample.gt_sem_seg = PixelData(data=label)
+    image = torch.randint(0, 256, (3, h, w), generator=gen, dtype=torch.uint8)
+    return dict(inputs=image, data_samples=sample)
+
+
+def random_batch(
+    crops: Dict[str, Size], batch: int, num_classes: int, seed: int = 0
+) -> dict:
+    """A collated batch of random data in the config's format: pairs of
+    labelled source and unlabelled target samples for UDA, else samples."""
+    gen = torch.Generator().manual_seed(seed)
+    if 'target' not in crops:
+        return pseudo_collate(
+            [
+                random_sample(crops['source'], num_classes, True, gen)
+                for _ in range(batch)
+            ]
+        )
+    return pseudo_collate(
+        [
+            dict(
+                source=random_sample(crops['source'], num_classes, True, gen),
+                target=random_sample(crops['target'], num_classes, False, gen),
+            )
+            for _ in range(batch)
+        ]
+    )
+
+
+def num_classes(model: torch.nn.Module) -> int:
+    segmentor = getattr(model, 'segmentor', model)
+    return segmentor.decode_head.num_classes
+
+
+def build_training(cfg: Config, device: str, amp: str = 'fp32'):
+    """The model (random weights: nothing is downloaded) and its optimizer
+    wrappers, on ``device``, in training mode.
+
+    ``amp`` is ``'fp32'``, ``'bf16'`` or ``'fp16'``. On CUDA the optimizers
+    become mmengine's ``AmpOptimWrapper``, as ``--amp`` makes them; mmengine
+    refuses that wrapper on CPU, so there bf16 runs the step under
+    ``torch.autocast`` instead (returned as the third element).
+    """
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    cfg = Config(cfg.to_dict())
+    on_cuda = torch.device(device).type == 'cuda'
+    context: Callable = nullcontext
+    if amp != 'fp32' and on_cuda:
+        enable_amp(cfg, amp)
+    elif amp == 'bf16':
+        context = lambda: torch.autocast('cpu', dtype=torch.bfloat16)  # noqa
+    elif amp != 'fp32':
+        raise ValueError(f'--amp {amp} needs a CUDA device')
+    model = MODELS.build(cfg.model).to(device)
+    model.train()
+    return model, build_optim_wrapper(model, cfg.optim_wrapper), context
+
+
+def time_calls(
+    step: Callable[[object], object],
+    prepare: Callable[[], object],
+    device: str,
+    warmup: int,
+    iters: int,
+) -> Dict[str, float]:
+    """Median and minimum milliseconds of ``step(prepare())`` over ``iters``
+    calls after ``warmup`` ones, CUDA-synchronised, ``prepare`` untimed, and
+    the peak GiB allocated (NaN on CPU, as the anchor reports)."""
+    cuda = torch.device(device).type == 'cuda'
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
+    times: List[float] = []
+    for i in range(warmup + iters):
+        inputs = prepare()
+        sync()
+        start = time.perf_counter()
+        step(inputs)
+        sync()
+        if i >= warmup:
+            times.append((time.perf_counter() - start) * 1000)
+    peak = torch.cuda.max_memory_allocated() / 2**30 if cuda else float('nan')
+    return dict(
+        ms_median=round(statistics.median(times), 2),
+        ms_min=round(min(times), 2),
+        peak_gib=round(peak, 2),
+    )
+
+
+def step_variant(model: torch.nn.Module, crops: Dict[str, Size]) -> str:
+    """The anchor's name for the work a step does."""
+    if not hasattr(model, 'lambda_adv'):
+        return 'source_only'
+    adv, pfr = model.lambda_adv > 0, model.lambda_pfr > 0
+    if not (adv or pfr):
+        return 'source_only'
+    if not pfr:
+        return 'adaptseg'
+    fused = model.fuse_forward and crops['source'] == crops['target']
+    return ('pfr_cat' if fused else 'pfr_seq') if adv else 'pfr_only'
+
+
+def benchmark_step(
+    cfg: Config,
+    device: str = 'cpu',
+    amp: str = 'fp32',
+    iters: int = 10,
+    warmup: int = 3,
+    crop: Optional[Size] = None,
+    batch: Optional[int] = None,
+    compile: bool = False,
+) -> Dict[str, object]:
+    """Time the config's training step; one result row, like the anchor's.
+
+    Args:
+        cfg: Any training config, UDA or plain mmseg.
+        device: ``'cpu'`` or ``'cuda'``.
+        amp: ``'fp32'`` (TF32 matmuls on CUDA, as the anchor), ``'bf16'``
+            or ``'fp16'``.
+        iters: Timed steps.
+        warmup: Untimed steps before.
+        crop: (h, w) for every domain instead of the config's crops.
+        batch: Samples per domain; default the config's batch size.
+        compile: Wrap ``train_step`` in ``torch.compile`` (what mmengine's
+            ``compile`` option does).
+    """
+    if torch.device(device).type == 'cuda':
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    crops = config_crops(cfg)
+    if crop is not None:
+        crops = {domain: tuple(crop) for domain in crops}
+    batch = batch or cfg.train_dataloader.batch_size
+    torch.manual_seed(0)
+    model, optim, context = build_training(cfg, device, amp)
+    data = random_batch(crops, batch, num_classes(model))
+    train_step = (
+        torch.compile(model.train_step) if compile else (model.train_step)
+    )
+
+    def step(batch_data):
+        with context():
+            train_step(batch_data, optim)
+
+    row = dict(
+        variant=step_variant(model, crops),
+        amp=amp,
+        src=list(crops['source']),
+        tgt=list(crops.get('target', crops['source'])),
+        batch=batch,
+        compile=compile,
+    )
+    # The data preprocessor pads samples in place: a fresh copy each step,
+    # made outside the timed region.
+    return {
+        **row,
+        **time_calls(step, lambda: _copy(data), device, warmup, iters),
+    }
+
+
+def _copy(data):
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    if isinstance(data, SegDataSample):
+        return data.clone()
+    return data
+
+
+def pipeline_throughput(cfg: Config, samples: int = 20) -> Dict[str, float]:
+    """Images per second one data loader worker prepares, per domain: the
+    config's training pipelines on its real files, one process."""
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    domains = (
+        dict(source=dataset.source, target=dataset.target)
+        if hasattr(dataset, 'source')
+        else dict(source=dataset)
+    )
+    rates = {}
+    for name, data in domains.items():
+        n = min(samples, len(data))
+        data[0]  # first read: file system caches, lazy set-up
+        start = time.perf_counter()
+        for i in range(n):
+            data[i % len(data)]
+        rates[f'{name}_images_per_s'] = round(
+            n / (time.perf_counter() - start), 2
+        )
+    return rates

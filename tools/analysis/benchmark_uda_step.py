@@ -1,0 +1,80 @@
+"""Time the full training step of any config (ours or a stock mmseg one) on
+random inputs, one JSON line per run in the form of
+shared/bench/gpu_anchor.py, so the two compare row by row.
+
+    python tools/analysis/benchmark_uda_step.py CONFIG [--device cpu|cuda]
+        [--amp fp32 bf16 fp16] [--iters N] [--warmup W] [--crop H W]
+        [--batch B] [--compile] [--json FILE]
+    python tools/analysis/benchmark_uda_step.py CONFIG --data [--samples N]
+
+``--data`` times the config's training pipelines instead (images per second
+per data loader worker, per domain; needs the dataset on disk).
+"""
+
+import argparse
+import json
+
+# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+import mmseg_pfr  # noqa: F401
+
+# isort: split
+import torch
+from mmengine.config import Config, DictAction
+
+from mmseg_pfr.apis.benchmark import benchmark_step, pipeline_throughput
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Benchmark a training step')
+    parser.add_argument('config')
+    parser.add_argument(
+        '--device', default='cuda' if torch.cuda.is_available() else 'cpu'
+    )
+    parser.add_argument(
+        '--amp', nargs='+', default=['fp32'], choices=['fp32', 'bf16', 'fp16']
+    )
+    parser.add_argument('--iters', type=int, default=10)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--crop', type=int, nargs=2, metavar=('H', 'W'))
+    parser.add_argument('--batch', type=int, help='default: the config')
+    parser.add_argument('--compile', action='store_true')
+    parser.add_argument('--data', action='store_true')
+    parser.add_argument('--samples', type=int, default=20)
+    parser.add_argument('--json', help='also append the rows to this file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.data:
+        emit(args, pipeline_throughput(cfg, args.samples))
+        return
+    for amp in args.amp:
+        row = benchmark_step(
+            cfg,
+            device=args.device,
+            amp=amp,
+            iters=args.iters,
+            warmup=args.warmup,
+            crop=args.crop,
+            batch=args.batch,
+            compile=args.compile,
+        )
+        emit(args, dict(device=args.device, **row))
+
+
+def emit(args: argparse.Namespace, row: dict) -> None:
+    """Print one JSON row (and append it to --json)."""
+    line = json.dumps(dict(config=args.config, **row))
+    print(line, flush=True)
+    if args.json:
+        with open(args.json, 'a') as f:
+            f.write(line + '\n')
+
+
+if __name__ == '__main__':
+    main()
