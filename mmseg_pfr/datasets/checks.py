@@ -22,6 +22,7 @@ from mmseg.registry import DATASETS
 
 from .inspection import (
     BLANK,
+    HANDLING,
     OUTSIDE_ENCODING,
     SIZE_MISMATCH,
     UNREADABLE_IMAGE,
@@ -163,14 +164,19 @@ def scan_dataset(
     for findings, sample in zip(
         map_with_progress(scan_sample, samples, nproc), samples
     ):
-        problems += [
-            Problem(
-                'warning' if handled and f.kind in HANDLED else 'error',
-                f'{sample["img_path"]}: {f.kind}: {f.message}',
-            )
-            for f in findings
-        ]
+        problems += [_problem(sample, f, handled) for f in findings]
     return DatasetScan(where, description, len(samples), problems), dataset
+
+
+def _problem(sample: dict, finding: Finding, handled: bool) -> Problem:
+    """A finding as a problem: a warning when the dataset's loader
+    handles it, saying how."""
+    message = f'{sample["img_path"]}: {finding.kind}: {finding.message}'
+    if not handled or finding.kind not in HANDLED:
+        return Problem('error', message)
+    if finding.kind in HANDLING:
+        message += f'; {HANDLING[finding.kind]} at load time'
+    return Problem('warning', message)
 
 
 def _encoding_of(dataset: BaseSegDataset) -> LabelEncoding:

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, List, Optional, Sequence, Type
 
-from .inspection import UNUSABLE, Finding, inspect_pair, map_with_progress
+from .inspection import (
+    HANDLING,
+    UNUSABLE,
+    Finding,
+    inspect_pair,
+    map_with_progress,
+)
 from .label_io import write_png_atomic, write_text_atomic
 from .label_maps import LabelEncoding, get_encoding
 from .layout import CITYSCAPES_LAYOUT, DatasetLayoutError, require_folder
@@ -106,7 +112,10 @@ class ConversionReport:
         fixed = [(r, f) for r in self.results for f in r.fixed]
         if fixed:
             lines.append(f'Fixed ({len(fixed)}):')
-            lines += [f'  {r.name}: {f.kind}: {f.message}' for r, f in fixed]
+            lines += [
+                f'  {r.name}: {f.kind}: {f.message}; {HANDLING[f.kind]}'
+                for r, f in fixed
+            ]
         if self.excluded:
             where = f', {self.exclusion}' if self.exclusion else ''
             lines.append(

@@ -38,6 +38,11 @@ UNUSABLE = (
     LABEL_FORMAT,
     BLANK,
 )
+# How LoadTrainIdAnnotations and the converters handle the other kinds.
+HANDLING = {
+    SIZE_MISMATCH: 'label resized to the image (nearest)',
+    OUTSIDE_ENCODING: 'those values set to ignore (255)',
+}
 
 # How many distinct offending values a message names.
 MAX_VALUES = 8
@@ -117,8 +122,7 @@ def inspect_pair(
         result.findings.append(
             Finding(
                 OUTSIDE_ENCODING,
-                f'values {named}{more} are not {encoding.description}; '
-                'they are treated as ignore',
+                f'values {named}{more} are not {encoding.description}',
             )
         )
     train_ids = encoding.to_train_ids(raw)
@@ -130,8 +134,8 @@ def inspect_pair(
         result.findings.append(
             Finding(
                 SIZE_MISMATCH,
-                f'label {raw.shape[1]}x{raw.shape[0]} resized to its image '
-                f'{size[0]}x{size[1]} (nearest)',
+                f'label {raw.shape[1]}x{raw.shape[0]}, image '
+                f'{size[0]}x{size[1]}',
             )
         )
         train_ids = cv2.resize(

@@ -1,0 +1,181 @@
+"""tools/misc/check_dataset.py: every problem of a config's data, reported
+without training."""
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+from test_datasets.dataset_layouts import (
+    GTA_IDS,
+    add_gta_defects,
+    id_pattern,
+    make_cityscapes,
+    make_gta,
+    write_colour_label,
+    write_gray_label,
+    write_truncated,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT / 'tools' / 'misc' / 'check_dataset.py'
+UDA_GTA = ROOT / 'configs' / '_base_' / 'datasets' / 'uda_gta_to_cityscapes.py'
+VAL_GT = (
+    'cs/gtFine/val/frankfurt/frankfurt_{:06d}_000019_gtFine_labelTrainIds.png'
+)
+VAL_IMG = (
+    'cs/leftImg8bit/val/frankfurt/frankfurt_{:06d}_000019_leftImg8bit.png'
+)
+
+
+def write_config(tmp_path: Path, target_extra: str = '') -> str:
+    """The GTA5 -> Cityscapes config, pointed at gta/ and cs/."""
+    config = tmp_path / 'config.py'
+    config.write_text(
+        f'_base_ = [{str(UDA_GTA)!r}]\n'
+        'train_dataloader = dict(dataset=dict(\n'
+        "    source=dict(data_root='gta'),\n"
+        f"    target=dict(data_root='cs'{target_extra})))\n"
+        "val_dataloader = dict(dataset=dict(data_root='cs'))\n"
+        'test_dataloader = val_dataloader\n'
+    )
+    return str(config)
+
+
+def check(config: str, monkeypatch, capsys, *args):
+    """Run the tool in this process: exit status and report."""
+    monkeypatch.setattr(sys, 'argv', ['check_dataset.py', config, *args])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(TOOL), run_name='__main__')
+    out = capsys.readouterr().out
+    return info.value.code, out[out.index('train source') :].strip()
+
+
+def test_clean_data_passes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta')
+    make_cityscapes(tmp_path / 'cs')
+    code, report = check(write_config(tmp_path), monkeypatch, capsys)
+    assert report == (
+        "train source: GTADataset (data_root 'gta'), 3 samples: no problems\n"
+        "train target: CityscapesDataset (data_root 'cs'), 4 samples: no "
+        'problems\n'
+        "val: CityscapesDataset (data_root 'cs'), 2 samples: no problems\n"
+        '0 errors, 0 warnings.'
+    )
+    assert code == 0
+
+
+def test_every_problem_is_reported(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    add_gta_defects(make_gta(tmp_path / 'gta'))
+    make_cityscapes(tmp_path / 'cs')
+    make_cityscapes(
+        tmp_path / 'cs', splits={'val': ('frankfurt',)}, per_city=3
+    )
+    # Target: a truncated download. Val: a colour label, train ids out of
+    # range, a label never converted.
+    write_truncated(
+        tmp_path / 'cs/leftImg8bit/train/bochum/bochum_000001_000019_'
+        'leftImg8bit.png'
+    )
+    write_colour_label(tmp_path / VAL_GT.format(0), id_pattern(GTA_IDS))
+    write_gray_label(tmp_path / VAL_GT.format(1), id_pattern((0, 19, 77)))
+    (tmp_path / VAL_GT.format(2)).unlink()
+    config = write_config(tmp_path, ', metainfo=dict(classes=("road",))')
+    code, report = check(config, monkeypatch, capsys, '--nproc', '2')
+    colour = (
+        'an RGB image; expected {} in a single-channel or palette PNG, not '
+        'a colour rendering'
+    )
+    assert report.splitlines() == [
+        "train source: GTADataset (data_root 'gta'), 10 samples",
+        '  warning: gta/images/00011.png: blank label: no pixel of the 19 '
+        'classes',
+        '  warning: gta/images/00012.png: size mismatch: label 24x14, image '
+        '24x16; label resized to the image (nearest) at load time',
+        '  error: gta/images/00013.png: image without label: '
+        'gta/labels/00013.png does not exist',
+        '  error: gta/images/00014.png: unreadable label: '
+        'gta/labels/00014.png: not an image file',
+        '  error: gta/images/00015.png: colour label: gta/labels/00015.png: '
+        + colour.format('Cityscapes label ids 0-33'),
+        '  warning: gta/images/00016.png: values outside the encoding: values '
+        '40, 200, 250 are not Cityscapes label ids 0-33; those values set to '
+        'ignore (255) at load time',
+        '  error: gta/images/00017.png: unreadable image: image file is '
+        'truncated',
+        "train target: CityscapesDataset (data_root 'cs'), 4 samples",
+        '  error: cs/leftImg8bit/train/bochum/bochum_000001_000019_'
+        'leftImg8bit.png: unreadable image: image file is truncated',
+        "val: CityscapesDataset (data_root 'cs'), 3 samples",
+        f'  error: {VAL_IMG.format(0)}: colour label: {VAL_GT.format(0)}: '
+        + colour.format('train ids 0-18 and 255 (ignore)'),
+        f'  error: {VAL_IMG.format(1)}: values outside the encoding: values '
+        '19, 77 are not train ids 0-18 and 255 (ignore)',
+        f'  error: {VAL_IMG.format(2)}: image without label: '
+        f'{VAL_GT.format(2)} does not exist',
+        'train: UDADataset pairing',
+        '  error: UDADataset: source and target must agree on classes, '
+        'palette and ignore index, but the source (GTADataset) has 19 '
+        'classes and the target (CityscapesDataset) has 1; only the source '
+        "has 'sidewalk', 'building', 'wall', 'fence', 'pole', 'traffic "
+        "light', 'traffic sign', 'vegetation', 'terrain', 'sky', 'person', "
+        "'rider', 'car', 'truck', 'bus', 'train', 'motorcycle', 'bicycle'",
+        '9 errors, 3 warnings.',
+    ]
+    assert code == 1
+
+
+def test_wrong_roots_and_target_labels(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    target_extra = (
+        ", pipeline=[dict(type='LoadImageFromFile'), "
+        "dict(type='LoadAnnotations'), dict(type='PackSegInputs')]"
+    )
+    code, report = check(
+        write_config(tmp_path, target_extra), monkeypatch, capsys
+    )
+    abs_root = tmp_path
+    assert report.splitlines() == [
+        "train source: GTADataset (data_root 'gta')",
+        "  error: GTADataset (data_root 'gta'): no image folder at "
+        f"'gta/images' (absolute path {abs_root}/gta/images). Expected the "
+        'official GTA5 layout: images/NNNNN.png with labels/NNNNN.png '
+        '(Cityscapes label ids in palette PNGs).',
+        "train target: CityscapesDataset (data_root 'cs')",
+        '  error: UDADataset: the target pipeline loads labels, but target '
+        'labels are never used for training (the target domain is '
+        'unlabelled); remove LoadAnnotations/LoadTrainIdAnnotations from the '
+        'target pipeline',
+        "  error: CityscapesDataset (data_root 'cs'): no image folder at "
+        f"'cs/leftImg8bit/train' (absolute path {abs_root}/cs/leftImg8bit/"
+        'train). Expected the official Cityscapes layout: '
+        'leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
+        'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png.',
+        "val: CityscapesDataset (data_root 'cs')",
+        "  error: CityscapesDataset (data_root 'cs'): no image folder at "
+        f"'cs/leftImg8bit/val' (absolute path {abs_root}/cs/leftImg8bit/"
+        'val). Expected the official Cityscapes layout: '
+        'leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
+        'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png.',
+        '4 errors, 0 warnings.',
+    ]
+    assert code == 1
+
+
+def test_cfg_options_override_the_config(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta5')
+    make_cityscapes(tmp_path / 'cs')
+    code, report = check(
+        write_config(tmp_path),
+        monkeypatch,
+        capsys,
+        '--cfg-options',
+        'train_dataloader.dataset.source.data_root=gta5',
+    )
+    assert code == 0
+    assert report.startswith(
+        "train source: GTADataset (data_root 'gta5'), 3 samples: no problems"
+    )
