@@ -151,18 +151,23 @@ def check_samples(
 def build_checked_dataset(cfg: ConfigType) -> BaseSegDataset:
     """Build a dataset from ``cfg`` after checking its folders, so that a
     wrong path fails with what was expected there rather than inside the
-    file listing; then check that it found images and their labels (when
-    its pipeline reads labels)."""
+    file listing; then :func:`check_built_dataset`."""
     dataset = DATASETS.build({**cfg, 'lazy_init': True})
-    need_labels = pipeline_loads_labels(dataset.pipeline)
-    check_folders(dataset, need_labels)
+    check_folders(dataset, pipeline_loads_labels(dataset.pipeline))
     dataset.full_init()
+    check_built_dataset(dataset)
+    return dataset
+
+
+def check_built_dataset(dataset: BaseSegDataset) -> None:
+    """Check that a built dataset found images and, when its pipeline reads
+    labels, that every label file exists; e.g. for a validation set, whose
+    labels are otherwise first read at the first validation."""
     check_samples(
         dataset,
         [dataset.get_data_info(i) for i in range(len(dataset))],
-        need_labels,
+        pipeline_loads_labels(dataset.pipeline),
     )
-    return dataset
 
 
 def _name(dataset: BaseSegDataset) -> str:
