@@ -9,15 +9,15 @@ class recognisable by shape in either rendering.
 """
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .classes import TrainId
 from .scene import Canvas, Face, Part
 
-# A bicycle's or motorcycle's outline in its side view: (forward, up) metres.
-_WHEEL_BASE = 0.55  # half the distance between the hubs
+# Half the distance between a two-wheeler's hubs, metres.
+_WHEEL_BASE = 0.55
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,10 @@ def draw_vehicle(
     s = VEHICLES[kind]
     key = canvas.key()
     x0, x1, z1 = x - s.width / 2, x + s.width / 2, z + s.length
+    # Shade under the box and beside it, on the side away from the sun.
+    reach = sun * s.height
     canvas.cast_shadow(
-        _ground_quad(canvas, x0, x1 + sun * s.height, z, z1 + 0.5)
+        _ground_quad(canvas, min(x0, x0 + reach), max(x1, x1 + reach), z, z1)
     )
     # The long side that faces the camera's axis is visible, drawn first:
     # the near face occludes the corner they share.
@@ -233,6 +235,7 @@ def draw_two_wheeler(
     key = canvas.key()
 
     def pt(u: float, v: float) -> np.ndarray:
+        """Image point of (forward u, up v) metres in the side view."""
         return canvas.camera.project(x + direction * u, v, z)
 
     r = 0.34 if cls == TrainId.BICYCLE else 0.32
@@ -276,8 +279,20 @@ def draw_two_wheeler(
         _rider(canvas, pt, sc, helmet=cls == TrainId.MOTORCYCLE)
 
 
-def _rider(canvas: Canvas, pt, sc: float, helmet: bool) -> None:
-    """The person on a two-wheeler: legs, torso, arm and head."""
+def _rider(
+    canvas: Canvas,
+    pt: Callable[[float, float], np.ndarray],
+    sc: float,
+    helmet: bool,
+) -> None:
+    """The person on a two-wheeler: legs, torso, arm and head.
+
+    Args:
+        canvas: Where to draw.
+        pt: The two-wheeler's side-view coordinates -> image point.
+        sc: Pixels per metre at its depth.
+        helmet: Motorcyclists wear one (body colour instead of skin).
+    """
     key = canvas.key()
     legs = canvas.add(TrainId.RIDER, Part.DARK, Face.FRONT, key)
     canvas.line(pt(-0.15, 1.0), pt(0.05, 0.6), legs, 0.14 * sc)
@@ -442,7 +457,12 @@ def draw_facade(
 
 
 def _windows(
-    canvas: Canvas, xs: float, z0: float, z1: float, height: float, key
+    canvas: Canvas,
+    xs: float,
+    z0: float,
+    z1: float,
+    height: float,
+    key: np.ndarray,
 ) -> None:
     """A grid of windows, one floor every 3.2 m, one bay every 2.6 m."""
     floors = np.arange(1.0, height - 2.0, 3.2)
@@ -469,8 +489,9 @@ def draw_barrier(
     z1: float,
     height: float,
 ) -> None:
-    """A wall or fence along the street at X=xs; fences get posts and a
-    see-through look from dark gaps between their slats."""
+    """A wall or fence along the street at X=xs, with a lighter cap; a
+    fence also gets dark gaps between its slats, as see-through fences
+    look."""
     key = canvas.key()
     body = canvas.add(cls, Part.BODY, Face.SIDE, key)
     canvas.poly(_quad_x(canvas, xs, 0, height, z0, z1), body)

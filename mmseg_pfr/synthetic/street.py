@@ -46,7 +46,8 @@ class LayoutConfig:
         focal: Focal length as a fraction of the image width.
         lanes: Range of the number of lanes (inclusive).
         sidewalk: Range of the sidewalk widths in metres.
-        verge: Probability of a grass strip on each side.
+        verge: Probability, per side, that the roadside stands back from
+            the sidewalk behind a strip of grass.
         structures: Weights of building, park, wall and fence segments
             along the street.
         building_height: Range of building heights in metres.

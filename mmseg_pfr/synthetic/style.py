@@ -64,3 +64,9 @@ class StyleConfig:
     read_noise: float = 0.0
     shot_noise: float = 0.0
     jpeg_quality: int = 0
+
+    def __post_init__(self) -> None:
+        if self.texture not in ('tiled', 'fractal'):
+            raise ValueError(
+                f"texture must be 'tiled' or 'fractal', got {self.texture!r}"
+            )

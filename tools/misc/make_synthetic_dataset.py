@@ -118,7 +118,9 @@ def main() -> None:
         print_gap(args.out_dir)
     if args.preview:
         mosaic = preview_mosaic(seed=args.seed)
-        if not cv2.imwrite(args.preview, mosaic[..., ::-1]):
+        # Maximum PNG compression: the mosaic is committed to the docs.
+        png = [cv2.IMWRITE_PNG_COMPRESSION, 9]
+        if not cv2.imwrite(args.preview, mosaic[..., ::-1], png):
             raise OSError(f'cannot write {args.preview}')
         print(f'preview -> {args.preview}')
 
