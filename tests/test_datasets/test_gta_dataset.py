@@ -4,7 +4,6 @@ import warnings
 
 import numpy as np
 import pytest
-from mmseg.registry import DATASETS
 from test_datasets.dataset_layouts import (
     DOCUMENTED_CITYSCAPES,
     GTA_IDS,
@@ -17,23 +16,16 @@ from test_datasets.dataset_layouts import (
     write_image,
     write_palette_label,
 )
+from test_datasets.tiny_configs import build_source_dataset
 
 from mmseg_pfr.datasets import DatasetLayoutError, LabelSizeWarning
 from mmseg_pfr.datasets.conversion import convert_paired_dataset
 from mmseg_pfr.datasets.gta import GTADataset
 from mmseg_pfr.datasets.label_io import LabelFileError
 
-PIPELINE = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadTrainIdAnnotations'),
-    dict(type='PackSegInputs'),
-]
-
 
 def build(root, **kwargs):
-    # serialize_data=False: mmengine's serialisation runs a slow gc pass.
-    cfg = dict(type='GTADataset', data_root=str(root), pipeline=PIPELINE)
-    return DATASETS.build(dict(cfg, serialize_data=False, **kwargs))
+    return build_source_dataset('GTADataset', root, **kwargs)
 
 
 def label_of(sample) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from mmseg.registry import DATASETS
 from test_datasets.dataset_layouts import (
     DOCUMENTED_SYNTHIA,
     SIZE,
@@ -12,21 +11,14 @@ from test_datasets.dataset_layouts import (
     reference_train_ids,
     write_image,
 )
+from test_datasets.tiny_configs import build_source_dataset
 
 from mmseg_pfr.datasets import DatasetLayoutError
 from mmseg_pfr.datasets.label_io import LabelFileError
 
-PIPELINE = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadTrainIdAnnotations'),
-    dict(type='PackSegInputs'),
-]
-
 
 def build(root, **kwargs):
-    # serialize_data=False: mmengine's serialisation runs a slow gc pass.
-    cfg = dict(type='SynthiaDataset', data_root=str(root), pipeline=PIPELINE)
-    return DATASETS.build(dict(cfg, serialize_data=False, **kwargs))
+    return build_source_dataset('SynthiaDataset', root, **kwargs)
 
 
 def test_16_bit_class_ids_are_mapped_to_train_ids(tmp_path):

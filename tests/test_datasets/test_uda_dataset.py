@@ -9,7 +9,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS, MODELS
-from test_datasets.uda_configs import uda_dataset_cfg
+from test_datasets.tiny_configs import uda_dataset_cfg
 
 from mmseg_pfr.datasets import DatasetLayoutError
 

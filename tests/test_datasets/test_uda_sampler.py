@@ -5,7 +5,7 @@ import itertools
 import pytest
 from mmengine.runner import Runner
 from mmseg.registry import DATASETS
-from test_datasets.uda_configs import uda_dataset_cfg
+from test_datasets.tiny_configs import uda_dataset_cfg
 
 from mmseg_pfr.datasets import UDAInfiniteSampler
 from mmseg_pfr.datasets import uda_sampler as sampler_module

@@ -1,4 +1,4 @@
-"""Tiny UDA dataset configs over the fixture layouts.
+"""Tiny dataset configs over the fixture layouts.
 
 Datasets built in tests skip mmengine's serialisation, whose garbage
 collection pass costs a quarter of a second per dataset in a test process.
@@ -6,6 +6,8 @@ collection pass costs a quarter of a second per dataset in a test process.
 
 from pathlib import Path
 
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
 from test_datasets.dataset_layouts import make_cityscapes, make_gta
 
 SOURCE_PIPELINE = [
@@ -14,6 +16,12 @@ SOURCE_PIPELINE = [
     dict(type='PackSegInputs'),
 ]
 TARGET_PIPELINE = [dict(type='LoadImageFromFile'), dict(type='PackSegInputs')]
+
+
+def build_source_dataset(type_: str, root: Path, **kwargs) -> BaseSegDataset:
+    """A ``type_`` (GTADataset, SynthiaDataset) at ``root`` with labels."""
+    cfg = dict(type=type_, data_root=str(root), pipeline=SOURCE_PIPELINE)
+    return DATASETS.build(dict(cfg, serialize_data=False, **kwargs))
 
 
 # Large enough for the discriminator's five stride-2 convolutions.
