@@ -134,18 +134,30 @@ def test_val_input_is_1024_wide_and_labels_keep_their_size(tmp_path):
     assert sample.gt_sem_seg.shape == (32, 64) == sample.ori_shape
 
 
-def test_test_server_loader_reads_test_images_without_labels(tmp_path):
+def test_test_server_settings_in_a_leaf_config(tmp_path):
     make_cityscapes(tmp_path / 'cs', splits={'test': ('berlin',)})
-    cfg = load('cityscapes_1024x512.py')
-    loader_cfg = cfg.cityscapes_test_server_dataloader
+    leaf = tmp_path / 'test_server.py'
+    leaf.write_text(
+        f"_base_ = ['{CONFIGS}/uda_synthia_to_cityscapes.py']\n"
+        'test_dataloader = _base_.cityscapes_test_server_dataloader\n'
+        'test_evaluator = _base_.cityscapes_test_server_evaluator\n'
+    )
+    cfg = Config.fromfile(str(leaf))
+    assert cfg.test_evaluator.type == 'CityscapesMetric'
+    assert cfg.test_evaluator.format_only and cfg.test_evaluator.keep_results
+    loader_cfg = cfg.test_dataloader
+    assert loader_cfg.dataset.data_prefix == dict(
+        img_path='leftImg8bit/test', seg_map_path='gtFine/test'
+    )
     loader_cfg.dataset.data_root = str(tmp_path / 'cs')
     loader_cfg.num_workers, loader_cfg.persistent_workers = 0, False
     batch = next(iter(Runner.build_dataloader(loader_cfg, seed=0)))
+    assert batch['inputs'][0].shape == (3, 512, 768)  # 24x16 fixture
     assert 'gt_sem_seg' not in batch['data_samples'][0]
     assert batch['data_samples'][0].img_path.endswith(
         'leftImg8bit/test/berlin/berlin_000000_000019_leftImg8bit.png'
     )
-    assert cfg.cityscapes_test_server_evaluator.type == 'CityscapesMetric'
+    assert cfg.val_dataloader.dataset.data_prefix.img_path == 'leftImg8bit/val'
 
 
 def test_real_gta_frame_through_the_gta_training_pipeline(tmp_path):

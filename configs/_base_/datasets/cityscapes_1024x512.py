@@ -49,11 +49,13 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator
 
-# For the official test server: the 1525 unlabelled test images, predicted
-# at full size and written as label-id PNGs by mmseg's CityscapesMetric
-# (needs `pip install cityscapesscripts`). A leaf config uses them with
+# For the official test server: the 1525 test images, predicted at full
+# size and written as label-id PNGs by mmseg's CityscapesMetric (needs
+# `pip install cityscapesscripts`). A leaf config uses them with
 #   test_dataloader = _base_.cityscapes_test_server_dataloader
 #   test_evaluator = _base_.cityscapes_test_server_evaluator
+# (these merge into the val settings above, so every key that differs is
+# set here; the test split's labels are placeholders and never read).
 cityscapes_test_server_dataloader = dict(
     batch_size=1,
     num_workers=4,
@@ -62,7 +64,9 @@ cityscapes_test_server_dataloader = dict(
     dataset=dict(
         type='CityscapesDataset',
         data_root=cityscapes_data_root,
-        data_prefix=dict(img_path='leftImg8bit/test'),
+        data_prefix=dict(
+            img_path='leftImg8bit/test', seg_map_path='gtFine/test'
+        ),
         pipeline=[
             dict(type='LoadImageFromFile'),
             dict(type='Resize', scale=(1024, 512), keep_ratio=True),
