@@ -31,6 +31,8 @@ from .objects import (
 from .scene import Camera, Canvas, Face, Part, Scene
 
 Range = Tuple[float, float]
+# An object to draw: its depth (for far-to-near order) and its drawer.
+Placed = Tuple[float, Callable[[], None]]
 
 
 @dataclass(frozen=True)
@@ -334,7 +336,7 @@ def _place_objects(
     street: _Street,
     layout: LayoutConfig,
     rng: np.random.Generator,
-) -> List[Tuple[float, Callable[[], None]]]:
+) -> List[Placed]:
     """Depth-tagged drawers for everything standing on road and sidewalks."""
     objects = _place_traffic(canvas, street, layout, rng)
     objects += _place_people(canvas, street, layout, rng)
@@ -360,7 +362,7 @@ def _place_traffic(
     street: _Street,
     layout: LayoutConfig,
     rng: np.random.Generator,
-) -> List[Tuple[float, Callable[[], None]]]:
+) -> List[Placed]:
     """Moving vehicles in lanes (oncoming on the left), parked cars at the
     kerbs, a tram, cyclists and motorcyclists."""
     left, right = street.road
@@ -418,7 +420,7 @@ def _place_people(
     street: _Street,
     layout: LayoutConfig,
     rng: np.random.Generator,
-) -> List[Tuple[float, Callable[[], None]]]:
+) -> List[Placed]:
     """Pedestrians (mostly on sidewalks, some crossing) and parked bikes."""
     (left, right), (out_l, out_r) = street.road, street.outer
     objects = []
@@ -446,7 +448,7 @@ def _place_street_furniture(
     street: _Street,
     layout: LayoutConfig,
     rng: np.random.Generator,
-) -> List[Tuple[float, Callable[[], None]]]:
+) -> List[Placed]:
     """Street lamps and trees along the kerbs, signs, traffic lights."""
     (left, right), (out_l, out_r) = street.road, street.outer
     objects = []
