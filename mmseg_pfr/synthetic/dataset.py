@@ -1,11 +1,11 @@
 """``SyntheticStreetDataset``: a synthetic domain as an mmseg dataset."""
 
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .cache import ensure_split, split_dir, split_spec
+from .cache import ensure_split, split_spec
 from .classes import METAINFO
 
 
@@ -14,11 +14,12 @@ class SyntheticStreetDataset(BaseSegDataset):
     """Procedural street scenes in the source (GTA5-like) or target
     (Cityscapes-like) style, with Cityscapes' 19 classes and palette.
 
-    The split is generated on first use (``full_init``, so
-    ``lazy_init=True`` defers it) into the cache (see ``cache.py``) and is
-    then read from disk as PNG files like any mmseg dataset: images through
-    ``LoadImageFromFile``, train-id labels (255 ignored) through
-    ``LoadAnnotations``. Example::
+    Building the dataset generates its split into the cache (see
+    ``cache.py``) unless it is there already, even with ``lazy_init=True``:
+    the files exist from then on, as for any dataset on disk, so layout
+    checks such as ``UDADataset``'s pass. Samples are then read as PNG files
+    like any mmseg dataset's: images through ``LoadImageFromFile``, train-id
+    labels (255 ignored) through ``LoadAnnotations``. Example::
 
         dict(type='SyntheticStreetDataset', domain='target', split='val',
              pipeline=[dict(type='LoadImageFromFile'),
@@ -58,17 +59,11 @@ class SyntheticStreetDataset(BaseSegDataset):
                 f'{sorted(fixed & kwargs.keys())}'
             )
         size = None if img_size is None else tuple(img_size)
-        self.spec = split_spec(domain, split, num_samples, seed, size)
-        self.cache_dir = cache_dir
+        spec = split_spec(domain, split, num_samples, seed, size)
         super().__init__(
-            data_root=str(split_dir(self.spec, cache_dir)),
+            data_root=str(ensure_split(spec, cache_dir)),
             data_prefix=dict(img_path='img', seg_map_path='ann'),
             img_suffix='.png',
             seg_map_suffix='.png',
             **kwargs,
         )
-
-    def load_data_list(self) -> List[dict]:
-        """Generate the split if it is not cached, then list its files."""
-        ensure_split(self.spec, self.cache_dir)
-        return super().load_data_list()

@@ -49,11 +49,31 @@ def test_classes_and_palette_are_mmsegs_cityscapes(tmp_path):
     assert list(meta['palette']) == CityscapesDataset.METAINFO['palette']
 
 
-def test_lazy_init_defers_generation(tmp_path):
-    dataset = build(tmp_path, lazy_init=True)
-    assert list(tmp_path.iterdir()) == []
-    dataset.full_init()
-    assert len(dataset) == 2 and len(list(tmp_path.iterdir())) == 1
+def test_uda_dataset_pairs_the_domains_on_a_fresh_cache(tmp_path):
+    # UDADataset builds lazily and checks the folders before listing them.
+    source = dict(
+        type='SyntheticStreetDataset',
+        domain='source',
+        num_samples=3,
+        img_size=(32, 64),
+        cache_dir=str(tmp_path),
+        pipeline=PIPELINE,
+    )
+    target = dict(source, domain='target', pipeline=[PIPELINE[0], PIPELINE[2]])
+    pair = DATASETS.build(
+        dict(type='UDADataset', source=source, target=target)
+    )
+    assert len(pair) == 3
+    sample = pair[(2, 1)]
+    image, label = generate_sample('source', 'train', 2, 0, (32, 64))
+    np.testing.assert_array_equal(
+        sample['source']['data_samples'].gt_sem_seg.data[0].numpy(), label
+    )
+    target_image, _ = generate_sample('target', 'train', 1, 0, (32, 64))
+    np.testing.assert_array_equal(
+        sample['target']['inputs'].numpy().transpose(1, 2, 0),
+        target_image[..., ::-1],
+    )
 
 
 def test_file_layout_arguments_are_refused(tmp_path):
