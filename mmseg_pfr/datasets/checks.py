@@ -219,7 +219,11 @@ def format_report(scans: List[DatasetScan]) -> str:
         lines += [f'  {p.severity}: {p.message}' for p in scan.problems]
     problems = [p for s in scans for p in s.problems]
     errors = sum(p.severity == 'error' for p in problems)
-    lines.append(f'{errors} errors, {len(problems) - errors} warnings.')
+    warnings = len(problems) - errors
+    lines.append(
+        f'{errors} error{"s" * (errors != 1)}, '
+        f'{warnings} warning{"s" * (warnings != 1)}.'
+    )
     return '\n'.join(lines)
 
 
