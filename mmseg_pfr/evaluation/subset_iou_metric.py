@@ -84,7 +84,7 @@ class SubsetIoUMetric(IoUMetric):
             metrics[key] = np.round(np.nanmean(iou[index]) * 100, 2)
         print_log(
             'class subsets: '
-            + ', '.join(f'{k}={metrics[k]}' for k in self.class_subsets),
+            + ', '.join(f'{k}={metrics[k]:.2f}' for k in self.class_subsets),
             logger='current',
         )
         return metrics
