@@ -62,8 +62,8 @@ class Inspection:
 
     Attributes:
         findings: Every defect, in the order found.
-        train_ids: The label as train ids at the image's size, or None when
-            no label could be read.
+        train_ids: The label as train ids, at its image's size when that
+            is known; None when no label could be read.
     """
 
     findings: List[Finding] = field(default_factory=list)

@@ -39,9 +39,10 @@ class RawLabelDataset(BaseSegDataset):
             image file name (relative to the image folder) per line with an
             optional reason after it, ``#`` comments; used when it exists.
             None ignores it.
+        img_suffix: Image file suffix.
         **kwargs: ``BaseSegDataset`` arguments (``data_root``, ``pipeline``,
-            ``data_prefix``, ``ann_file``, ...). ``seg_map_suffix`` follows
-            from ``label_encoding``.
+            ``ann_file``, ...). ``seg_map_suffix`` follows from
+            ``label_encoding``.
     """
 
     METAINFO = CITYSCAPES_METAINFO
@@ -139,8 +140,9 @@ class RawLabelDataset(BaseSegDataset):
         ):
             return set()
         text = fileio.get_text(path, backend_args=self.backend_args)
+        lines = (line.strip() for line in text.splitlines())
         return {
             line.split()[0]
-            for line in text.splitlines()
-            if line.strip() and not line.startswith('#')
+            for line in lines
+            if line and not line.startswith('#')
         }

@@ -37,8 +37,11 @@ class UDADataset(Dataset):
     Target labels are never loaded: a target pipeline that loads them
     (``LoadAnnotations``, ``LoadTrainIdAnnotations``) is refused with an
     error rather than silently stripped, so that a config never suggests
-    they are used. Both domains must agree on classes, palette and ignore
-    index; ``metainfo`` is the shared one, for mmseg's hooks and visualizer.
+    they are used. Both datasets are built with their folders checked
+    (:func:`~mmseg_pfr.datasets.layout.build_checked_dataset`), so a wrong
+    ``data_root`` fails at once, naming the path and the layout expected.
+    Both domains must agree on classes, palette and ignore index;
+    ``metainfo`` is the shared one, for mmseg's hooks and visualizer.
 
     Args:
         source: Config of the labelled source dataset.
