@@ -10,7 +10,11 @@ from .label_maps import (
 from .layout import DatasetLayoutError
 from .raw_label_dataset import RawLabelDataset
 from .synthia import SYNTHIA_13_CLASSES, SYNTHIA_16_CLASSES, SynthiaDataset
-from .transforms import LabelSizeWarning, LoadTrainIdAnnotations
+from .transforms import (
+    LabelFileWarning,
+    LabelSizeWarning,
+    LoadTrainIdAnnotations,
+)
 from .uda_dataset import UDADataset
 from .uda_sampler import UDAInfiniteSampler
 
@@ -22,6 +26,7 @@ __all__ = [
     'DatasetLayoutError',
     'GTADataset',
     'LabelEncoding',
+    'LabelFileWarning',
     'LabelSizeWarning',
     'LoadTrainIdAnnotations',
     'RawLabelDataset',

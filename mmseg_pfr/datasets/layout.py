@@ -1,11 +1,11 @@
 """Cheap checks of a dataset's folders, run when the dataset is built.
 
-A wrong ``data_root``, an empty image folder or labels that were never
-converted should stop a run before its first iteration, with the path that
-was tried and what was expected there, instead of crashing in a data loader
-worker at the first validation hours later. These checks only look at
-folders and file names; ``tools/misc/check_dataset.py`` also decodes every
-file.
+A wrong ``data_root``, an empty image folder, labels that were never
+converted or a folder of colour renderings should stop a run before its
+first iteration, with the path that was tried and what was expected there,
+instead of crashing in a data loader worker at the first validation hours
+later. These checks look at folders and file names and decode one label;
+``tools/misc/check_dataset.py`` decodes every file.
 """
 
 import os.path as osp
@@ -19,6 +19,8 @@ from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 from mmseg.utils import ConfigType
 
+from .label_io import LabelFileError, read_label
+from .label_maps import train_id_encoding
 from .transforms.load_train_id_annotations import LoadTrainIdAnnotations
 
 # How many missing files a message names before it only counts them.
@@ -146,6 +148,22 @@ def check_samples(
             f'have no label file: {_some(missing)}. '
             f'{_missing_labels_hint(dataset)}'
         )
+    probe_label(dataset, data_list[0]['seg_map_path'])
+
+
+def probe_label(dataset: BaseSegDataset, path: str) -> None:
+    """Decode one label, which finds a whole folder of the wrong kind of
+    file (colour renderings, another encoding) at build time."""
+    encoding = getattr(dataset, 'encoding', None) or train_id_encoding(
+        len(dataset.metainfo['classes']), dataset.ignore_index
+    )
+    try:
+        read_label(path, encoding, dataset.backend_args)
+    except LabelFileError as exc:
+        raise DatasetLayoutError(
+            f'{_name(dataset)}: its first label is unusable: {exc}. '
+            f'{_expected(dataset)}'
+        ) from exc
 
 
 def build_checked_dataset(cfg: ConfigType) -> BaseSegDataset:

@@ -13,15 +13,19 @@ from test_datasets.dataset_layouts import (
     make_gta,
     reference_train_ids,
     write_colour_label,
+    write_garbage,
     write_image,
     write_palette_label,
 )
 from test_datasets.tiny_configs import build_source_dataset
 
-from mmseg_pfr.datasets import DatasetLayoutError, LabelSizeWarning
+from mmseg_pfr.datasets import (
+    DatasetLayoutError,
+    LabelFileWarning,
+    LabelSizeWarning,
+)
 from mmseg_pfr.datasets.conversion import convert_paired_dataset
 from mmseg_pfr.datasets.gta import GTADataset
-from mmseg_pfr.datasets.label_io import LabelFileError
 
 
 def build(root, **kwargs):
@@ -166,13 +170,35 @@ def test_train_ids_before_conversion_say_to_run_the_converter(tmp_path):
     )
 
 
-def test_colour_label_fails_with_its_path(tmp_path):
-    make_gta(tmp_path, n=1)
-    path = tmp_path / 'labels' / '00001.png'
-    write_colour_label(path, id_pattern(GTA_IDS))
-    with pytest.raises(LabelFileError) as info:
-        build(tmp_path)[0]
-    assert str(info.value).startswith(f'{path}: colour label: an RGB image')
+def test_folder_of_colour_labels_fails_at_build_time(tmp_path):
+    make_gta(tmp_path, n=2)
+    for name in ('00001.png', '00002.png'):
+        write_colour_label(tmp_path / 'labels' / name, id_pattern(GTA_IDS))
+    with pytest.raises(DatasetLayoutError) as info:
+        build(tmp_path)
+    assert str(info.value) == (
+        f"GTADataset (data_root '{tmp_path}'): its first label is unusable: "
+        f'{tmp_path}/labels/00001.png: colour label: an RGB image; expected '
+        'Cityscapes label ids 0-33 in a single-channel or palette PNG, not a '
+        'colour rendering. Expected the official GTA5 layout: '
+        'images/NNNNN.png with labels/NNNNN.png (Cityscapes label ids in '
+        'palette PNGs).'
+    )
+
+
+def test_one_unusable_label_is_skipped_with_a_warning(tmp_path):
+    make_gta(tmp_path, n=3)
+    write_garbage(tmp_path / 'labels' / '00002.png')
+    dataset = build(tmp_path)
+    with pytest.warns(LabelFileWarning) as caught:
+        sample = dataset[1]  # mmengine draws another sample instead
+    assert not sample['data_samples'].img_path.endswith('00002.png')
+    assert dataset.pipeline.transforms[1].num_skipped >= 1
+    assert str(caught[0].message) == (
+        f'{tmp_path}/labels/00002.png: unreadable label: not an image file; '
+        'sample skipped. The converter in tools/dataset_converters lists '
+        'such files in excluded.txt so that they are never loaded.'
+    )
 
 
 def test_invalid_arguments(tmp_path):

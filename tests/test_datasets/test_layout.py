@@ -2,7 +2,12 @@
 
 import pytest
 from mmseg.registry import DATASETS
-from test_datasets.dataset_layouts import make_cityscapes
+from test_datasets.dataset_layouts import (
+    GTA_IDS,
+    id_pattern,
+    make_cityscapes,
+    write_colour_label,
+)
 
 from mmseg_pfr.datasets import DatasetLayoutError
 from mmseg_pfr.datasets.layout import (
@@ -57,3 +62,21 @@ def test_missing_label_folder_of_a_labelled_dataset(tmp_path):
         DatasetLayoutError, match="no label folder at '.*/val'"
     ):
         build_checked_dataset(dict(VAL, data_root=str(tmp_path)))
+
+
+def test_validation_labels_of_the_wrong_kind_fail_before_training(tmp_path):
+    make_cityscapes(tmp_path)
+    gt = tmp_path / 'gtFine/val/frankfurt'
+    first = gt / 'frankfurt_000000_000019_gtFine_labelTrainIds.png'
+    write_colour_label(first, id_pattern(GTA_IDS))
+    dataset = DATASETS.build(dict(VAL, data_root=str(tmp_path)))
+    with pytest.raises(DatasetLayoutError) as info:
+        check_built_dataset(dataset)
+    assert str(info.value) == (
+        f"CityscapesDataset (data_root '{tmp_path}'): its first label is "
+        f'unusable: {first}: colour label: an RGB image; expected train ids '
+        '0-18 and 255 (ignore) in a single-channel or palette PNG, not a '
+        'colour rendering. Expected the official Cityscapes layout: '
+        'leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
+        'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png.'
+    )

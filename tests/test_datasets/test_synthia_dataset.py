@@ -14,7 +14,6 @@ from test_datasets.dataset_layouts import (
 from test_datasets.tiny_configs import build_source_dataset
 
 from mmseg_pfr.datasets import DatasetLayoutError
-from mmseg_pfr.datasets.label_io import LabelFileError
 
 
 def build(root, **kwargs):
@@ -34,19 +33,21 @@ def test_16_bit_class_ids_are_mapped_to_train_ids(tmp_path):
     assert 9 not in np.unique(label)
 
 
-def test_colour_folder_instead_of_labels_is_refused(tmp_path):
+def test_colour_folder_instead_of_labels_fails_at_build_time(tmp_path):
     make_synthia(tmp_path, n=1)
     # GT/COLOR holds 8-bit renderings; pointing the labels there is wrong.
     write_image(tmp_path / 'GT' / 'COLOR' / '0000000.png')
-    dataset = build(
-        tmp_path, data_prefix=dict(img_path='RGB', seg_map_path='GT/COLOR')
-    )
-    with pytest.raises(LabelFileError) as info:
-        dataset[0]
+    with pytest.raises(DatasetLayoutError) as info:
+        build(
+            tmp_path, data_prefix=dict(img_path='RGB', seg_map_path='GT/COLOR')
+        )
     assert str(info.value) == (
-        f'{tmp_path}/GT/COLOR/0000000.png: colour label: an 8-bit 3-channel '
-        'image; expected SYNTHIA class ids 0-22 in the red channel of a '
-        '16-bit PNG (GT/LABELS, not GT/COLOR)'
+        f"SynthiaDataset (data_root '{tmp_path}'): its first label is "
+        f'unusable: {tmp_path}/GT/COLOR/0000000.png: colour label: an 8-bit '
+        '3-channel image; expected SYNTHIA class ids 0-22 in the red channel '
+        'of a 16-bit PNG (GT/LABELS, not GT/COLOR). Expected the official '
+        'SYNTHIA RAND-CITYSCAPES layout: RGB/NNNNNNN.png with '
+        'GT/LABELS/NNNNNNN.png (16-bit, class id in the red channel).'
     )
 
 

@@ -1,5 +1,9 @@
 """Data transforms for datasets whose labels keep their own encoding."""
 
-from .load_train_id_annotations import LabelSizeWarning, LoadTrainIdAnnotations
+from .load_train_id_annotations import (
+    LabelFileWarning,
+    LabelSizeWarning,
+    LoadTrainIdAnnotations,
+)
 
-__all__ = ['LabelSizeWarning', 'LoadTrainIdAnnotations']
+__all__ = ['LabelFileWarning', 'LabelSizeWarning', 'LoadTrainIdAnnotations']

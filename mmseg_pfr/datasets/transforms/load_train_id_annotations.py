@@ -8,12 +8,16 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from ..label_io import read_label
+from ..label_io import LabelFileError, read_label
 from ..label_maps import get_encoding
 
 
 class LabelSizeWarning(UserWarning):
     """A label whose size differs from its image's was resized to it."""
+
+
+class LabelFileWarning(UserWarning):
+    """An unusable label file was skipped."""
 
 
 @TRANSFORMS.register_module()
@@ -31,6 +35,12 @@ class LoadTrainIdAnnotations(BaseTransform):
     resized to the image with nearest-neighbour interpolation rather than
     failing the run: the first one in each process is warned about with a
     :class:`LabelSizeWarning`, and all are counted in :attr:`num_resized`.
+    An unusable label file (unreadable, a colour rendering) does not fail
+    the run either: it is warned about (:class:`LabelFileWarning`, naming
+    the file and why), counted in :attr:`num_skipped`, and the sample
+    skipped by returning None, for which mmengine's datasets draw another
+    one. (Datasets check one label when built, so a whole folder of wrong
+    files fails at once instead.)
     The image must be loaded first (``LoadImageFromFile`` sets
     ``ori_shape``); like ``LoadAnnotations`` this may come after ``Resize``
     to keep the label at full size for evaluation.
@@ -46,9 +56,10 @@ class LoadTrainIdAnnotations(BaseTransform):
     def __init__(self, backend_args: Optional[dict] = None) -> None:
         self.backend_args = backend_args
         self.num_resized = 0
+        self.num_skipped = 0
 
-    def transform(self, results: dict) -> dict:
-        """Add ``gt_seg_map`` to ``results``."""
+    def transform(self, results: dict) -> Optional[dict]:
+        """Add ``gt_seg_map`` to ``results``; None skips the sample."""
         if 'ori_shape' not in results:
             raise KeyError(
                 'LoadTrainIdAnnotations resizes labels to their image: put '
@@ -63,7 +74,17 @@ class LoadTrainIdAnnotations(BaseTransform):
                 remap[old] = new
             lut = remap[lut]
         path = results['seg_map_path']
-        label = lut[read_label(path, encoding, self.backend_args)]
+        try:
+            label = lut[read_label(path, encoding, self.backend_args)]
+        except LabelFileError as exc:
+            self.num_skipped += 1
+            warnings.warn(
+                f'{exc}; sample skipped. The converter in '
+                'tools/dataset_converters lists such files in excluded.txt '
+                'so that they are never loaded.',
+                LabelFileWarning,
+            )
+            return None
         height, width = results['ori_shape'][:2]
         if label.shape != (height, width):
             label = self._resize(label, width, height, path)
