@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
+from mmengine.model import revert_sync_batchnorm
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
@@ -57,6 +58,15 @@ def config_crops(cfg: Config) -> Dict[str, Size]:
             for domain in ('source', 'target')
         }
     return dict(source=pipeline_crop(dataset.pipeline))
+
+
+def set_crop(cfg: Config, crop: Size) -> None:
+    """Make every domain's crop ``crop`` (h, w) as far as the model sees it:
+    a data preprocessor that pads to a fixed ``size`` pads to ``crop``."""
+    model = cfg.model.get('segmentor', cfg.model)
+    preprocessor = model.get('data_preprocessor') or {}
+    if preprocessor.get('size') is not None:
+        preprocessor['size'] = tuple(crop)
 
 
 def random_sample(
@@ -120,7 +130,8 @@ def build_training(cfg: Config, device: str, amp: str = 'fp32'):
         context = lambda: torch.autocast('cpu', dtype=torch.bfloat16)  # noqa
     elif amp != 'fp32':
         raise ValueError(f'--amp {amp} needs a CUDA device')
-    model = MODELS.build(cfg.model).to(device)
+    # One process, as the runner does without a launcher: SyncBN -> BN.
+    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device)
     model.train()
     return model, build_optim_wrapper(model, cfg.optim_wrapper), context
 
@@ -199,6 +210,8 @@ def benchmark_step(
         torch.backends.cudnn.benchmark = True
     crops = config_crops(cfg)
     if crop is not None:
+        cfg = Config(cfg.to_dict())
+        set_crop(cfg, crop)
         crops = {domain: tuple(crop) for domain in crops}
     batch = batch or cfg.train_dataloader.batch_size
     torch.manual_seed(0)

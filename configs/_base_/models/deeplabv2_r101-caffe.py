@@ -19,6 +19,7 @@ data_preprocessor = dict(
     bgr_to_rgb=False,
     pad_val=0,
     seg_pad_val=255,
+    size_divisor=8,  # batches of equal-size crops need no padding
 )
 model = dict(
     type='UDASegmentor',
