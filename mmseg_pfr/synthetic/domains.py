@@ -253,12 +253,14 @@ def generate_sample(
     index: int,
     seed: int = 0,
     size: Optional[Tuple[int, int]] = None,
+    style: Optional[StyleConfig] = None,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """One image and its labels, a pure function of its arguments.
 
     Each sample has its own random stream, seeded by (seed, domain, split,
     index), so samples do not depend on how many others are generated or
-    in which order. The scene and its rendering use separate child streams.
+    in which order. The scene and its rendering use separate child streams,
+    so the same scene can be rendered in another style.
 
     Args:
         domain: 'source' or 'target'.
@@ -266,6 +268,8 @@ def generate_sample(
         index: Sample number, >= 0.
         seed: Dataset seed, >= 0.
         size: (height, width); None uses the domain's default size.
+        style: Render the scene in this style instead of the domain's own
+            (e.g. to measure what part of the gap a model is sensitive to).
 
     Returns:
         (H, W, 3) uint8 RGB image and (H, W) uint8 train-id labels
@@ -273,7 +277,7 @@ def generate_sample(
     """
     scene_seq, render_seq = _streams(domain, split, index, seed)
     scene = _scene(domain, scene_seq, size)
-    style = get_domain(domain).style
+    style = style or get_domain(domain).style
     image = render_scene(scene, style, np.random.default_rng(render_seq))
     return image, scene.label
 

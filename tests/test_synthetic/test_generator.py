@@ -57,6 +57,17 @@ def test_generate_labels_are_the_samples_labels():
         )
 
 
+def test_a_scene_can_be_rendered_in_the_other_style():
+    image, label = generate_sample('target', 'val', 2, size=TINY)
+    restyled, same_label = generate_sample(
+        'target', 'val', 2, size=TINY, style=DOMAINS['source'].style
+    )
+    np.testing.assert_array_equal(same_label, label)
+    # The source style is brighter and more saturated than the target's.
+    assert restyled.mean() > image.mean() + 20
+    assert np.ptp(restyled, axis=2).mean() > 2 * np.ptp(image, axis=2).mean()
+
+
 def test_default_sizes_follow_the_real_aspect_ratios():
     image, label = generate_sample('source', 'train', 0)
     assert image.shape == (144, 256, 3) and image.dtype == np.uint8
