@@ -5,3 +5,6 @@ custom_imports = dict(imports=['mmseg_pfr'], allow_failed_imports=False)
 # runs should say which seed they used; change it with --cfg-options
 # randomness.seed=N.
 randomness = dict(seed=0)
+# Check the validation data's layout before the first iteration, not at the
+# first validation.
+custom_hooks = [dict(type='EvalDataCheckHook')]
