@@ -51,6 +51,10 @@ setup(
         'pillow',
         'matplotlib',
     ],
-    extras_require={'tests': ['pytest>=7', 'pytest-timeout']},
+    extras_require={
+        'tests': ['pytest>=7', 'pytest-timeout'],
+        # mmseg's CityscapesMetric (test-server output) needs it.
+        'cityscapes': ['cityscapesscripts'],
+    },
     license='Apache-2.0',
 )
