@@ -47,8 +47,9 @@ DEFAULT_COUNTS: Dict[Tuple[str, str], int] = {
     ('target', 'val'): 100,
 }
 MANIFEST = 'manifest.json'
-# The modules whose code decides the pixels and labels.
+# The modules whose code decides the files' contents (this one writes them).
 _GENERATOR_MODULES = (
+    'cache',
     'classes',
     'domains',
     'objects',
