@@ -19,7 +19,7 @@ from .compat.checkpoint import register_safe_loader, trust_checkpoint  # noqa: E
 
 register_safe_loader()
 
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models, synthetic  # noqa: E402,F401,E501
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__', 'trust_checkpoint']

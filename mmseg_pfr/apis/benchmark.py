@@ -29,35 +29,43 @@ from .cli import enable_amp
 Size = Tuple[int, int]
 
 
-def pipeline_crop(pipeline: Sequence[dict]) -> Size:
+def pipeline_crop(pipeline: Sequence[dict]) -> Optional[Size]:
     """The (h, w) a training pipeline produces: its last ``RandomCrop``'s
-    ``crop_size``, else its last fixed-size ``Resize`` scale."""
+    ``crop_size``, else its last fixed-size ``Resize`` scale; None when the
+    pipeline keeps the images' own size."""
     for t in reversed(pipeline):
         if 'crop_size' in t:
             return tuple(t['crop_size'])
         if t.get('type') == 'Resize' and not t.get('keep_ratio', True):
             w, h = t['scale']
             return h, w
-    raise ValueError(
-        'cannot tell the crop size from the training pipeline (no '
-        'RandomCrop and no Resize with keep_ratio=False): pass --crop H W'
-    )
+    return None
 
 
 def is_uda(cfg: Config) -> bool:
     return cfg.model.get('type') == 'UDASegmentor'
 
 
-def config_crops(cfg: Config) -> Dict[str, Size]:
+def config_crops(cfg: Config, crop: Optional[Size] = None) -> Dict[str, Size]:
     """The training crop of each domain (``source``, ``target``) of a UDA
-    config, or of the one domain (``source``) of a plain mmseg config."""
-    dataset = cfg.train_dataloader.dataset
-    if is_uda(cfg):
-        return {
-            domain: pipeline_crop(dataset[domain].pipeline)
-            for domain in ('source', 'target')
-        }
-    return dict(source=pipeline_crop(dataset.pipeline))
+    config, or of the one domain (``source``) of a plain mmseg config:
+    ``crop`` for all when given, else what the pipelines produce, else the
+    size of the dataset's first image (which reads the dataset)."""
+    dataset_cfg = cfg.train_dataloader.dataset
+    domains = (
+        {domain: dataset_cfg[domain] for domain in ('source', 'target')}
+        if is_uda(cfg)
+        else dict(source=dataset_cfg)
+    )
+    crops = {}
+    for domain, domain_cfg in domains.items():
+        size = crop or pipeline_crop(domain_cfg.pipeline)
+        if size is None:
+            init_default_scope(cfg.get('default_scope', 'mmseg'))
+            first = DATASETS.build(domain_cfg)[0]['inputs']
+            size = tuple(first.shape[-2:])
+        crops[domain] = tuple(size)
+    return crops
 
 
 def set_crop(cfg: Config, crop: Size) -> None:
@@ -208,11 +216,10 @@ def benchmark_step(
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
-    crops = config_crops(cfg)
+    crops = config_crops(cfg, crop)
     if crop is not None:
         cfg = Config(cfg.to_dict())
         set_crop(cfg, crop)
-        crops = {domain: tuple(crop) for domain in crops}
     batch = batch or cfg.train_dataloader.batch_size
     torch.manual_seed(0)
     model, optim, context = build_training(cfg, device, amp)

@@ -1,0 +1,17 @@
+# Benchmark row, the upper bound: trained on labelled target images (the
+# target train split with its labels as the "source"), no adaptation.
+_base_ = './pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'
+model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
+optim_wrapper = dict(discriminator=None)
+train_dataloader = dict(
+    dataset=dict(
+        source=dict(
+            _base_.target_train,
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadAnnotations'),
+                dict(type='PackSegInputs'),
+            ],
+        )
+    )
+)
