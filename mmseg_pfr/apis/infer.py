@@ -76,12 +76,11 @@ def predict_and_paint(
         color = colorize(label, palette)
         image = mmcv.imread(path, channel_order='rgb')
         name = osp.splitext(osp.basename(path))[0]
-        mmcv.imwrite(
-            color, osp.join(out_dir, f'{name}_pred.png'), channel_order='rgb'
-        )
-        mmcv.imwrite(
-            overlay(image, color, opacity),
-            osp.join(out_dir, f'{name}_overlay.png'),
-            channel_order='rgb',
-        )
+        for suffix, rgb in (
+            ('pred', color),
+            ('overlay', overlay(image, color, opacity)),
+        ):
+            mmcv.imwrite(
+                mmcv.rgb2bgr(rgb), osp.join(out_dir, f'{name}_{suffix}.png')
+            )
         yield path, label

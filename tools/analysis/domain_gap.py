@@ -5,6 +5,7 @@ table and a PNG plot; give a second run to compare (e.g. source-only).
     python tools/analysis/domain_gap.py CONFIG CHECKPOINT [--name NAME]
         [--versus CONFIG CHECKPOINT NAME] [--pairs 20]
         [--out-md FILE] [--out-png FILE] [--device cpu]
+        [--cfg-options k=v ...]
 
 The images are the first N of each domain of CONFIG's UDA training data.
 """
@@ -15,7 +16,7 @@ import argparse
 import mmseg_pfr  # noqa: F401
 
 # isort: split
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from mmseg_pfr.apis.domain_gap import gap_plot, gap_table, measure_gap
 from mmseg_pfr.apis.infer import load_model
@@ -36,9 +37,17 @@ def main() -> None:
     parser.add_argument('--out-md', default='domain_gap.md')
     parser.add_argument('--out-png', default='domain_gap.png')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help="overrides of CONFIG's data, e.g. its data_root",
+    )
     args = parser.parse_args()
 
     data_cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        data_cfg.merge_from_dict(args.cfg_options)
     runs = [(args.config, args.checkpoint, args.name)]
     if args.versus:
         runs.append(tuple(args.versus))
