@@ -69,8 +69,8 @@ def config_crops(cfg: Config, crop: Optional[Size] = None) -> Dict[str, Size]:
 
 
 def set_crop(cfg: Config, crop: Size) -> None:
-    """Make every domain's crop ``crop`` (h, w) as far as the model sees it:
-    a data preprocessor that pads to a fixed ``size`` pads to ``crop``."""
+    """Train at crop ``crop`` (h, w): a data preprocessor that pads to a
+    fixed ``size`` pads to ``crop`` instead."""
     model = cfg.model.get('segmentor', cfg.model)
     preprocessor = model.get('data_preprocessor') or {}
     if preprocessor.get('size') is not None:
@@ -194,7 +194,7 @@ def benchmark_step(
     amp: str = 'fp32',
     iters: int = 10,
     warmup: int = 3,
-    crop: Optional[Size] = None,
+    crops: Optional[Dict[str, Size]] = None,
     batch: Optional[int] = None,
     compile: bool = False,
 ) -> Dict[str, object]:
@@ -207,7 +207,8 @@ def benchmark_step(
             or ``'fp16'``.
         iters: Timed steps.
         warmup: Untimed steps before.
-        crop: (h, w) for every domain instead of the config's crops.
+        crops: (h, w) per domain (``source``, ``target``) instead of the
+            config's (see :func:`config_crops`).
         batch: Samples per domain; default the config's batch size.
         compile: Wrap ``train_step`` in ``torch.compile`` (what mmengine's
             ``compile`` option does).
@@ -216,10 +217,11 @@ def benchmark_step(
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
-    crops = config_crops(cfg, crop)
-    if crop is not None:
+    if crops is None:
+        crops = config_crops(cfg)
+    else:
         cfg = Config(cfg.to_dict())
-        set_crop(cfg, crop)
+        set_crop(cfg, crops['source'])
     batch = batch or cfg.train_dataloader.batch_size
     torch.manual_seed(0)
     model, optim, context = build_training(cfg, device, amp)

@@ -21,7 +21,11 @@ import mmseg_pfr  # noqa: F401
 import torch
 from mmengine.config import Config, DictAction
 
-from mmseg_pfr.apis.benchmark import benchmark_step, pipeline_throughput
+from mmseg_pfr.apis.benchmark import (
+    benchmark_step,
+    config_crops,
+    pipeline_throughput,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,7 +64,7 @@ def main() -> None:
             amp=amp,
             iters=args.iters,
             warmup=args.warmup,
-            crop=args.crop,
+            crops=config_crops(cfg, args.crop),
             batch=args.batch,
             compile=args.compile,
         )
