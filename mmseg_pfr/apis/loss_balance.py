@@ -24,16 +24,7 @@ TERMS = (
 def term_losses(model, batch: dict) -> Dict[str, Tensor]:
     """The weighted loss terms of one UDA batch, as ``train_step`` computes
     them, without updating anything."""
-    preprocess = model.inner_segmentor.data_preprocessor
-    source = preprocess(batch['source'], True)
-    target = preprocess(batch['target'], True)
-    src, tgt = model._forward_domains(source['inputs'], target['inputs'])
-    losses = model._segmentation_loss(src, source['data_samples'])
-    if model.lambda_adv > 0:
-        probs = model._probabilities(tgt.logits, target['inputs'])
-        losses.update(model._adversarial_loss(probs))
-    if model.lambda_pfr > 0:
-        losses.update(model._pfr_loss(src.stages, tgt.stages))
+    losses, _ = model.segmentor_losses(*model.preprocess(batch))
     return {k: v for k, v in losses.items() if k in TERMS}
 
 

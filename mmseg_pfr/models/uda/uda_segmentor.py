@@ -53,6 +53,14 @@ class DomainOutputs(NamedTuple):
         return first, rest
 
 
+class Predictions(NamedTuple):
+    """What D is trained on: ``Q = softmax(up(P))`` of each domain,
+    detached from the segmentor."""
+
+    source: Tensor
+    target: Tensor
+
+
 @contextmanager
 def frozen(module: nn.Module) -> Iterator[None]:
     """Run ``module`` without recording gradients for its parameters."""
@@ -223,33 +231,48 @@ class UDASegmentor(BaseModel):
         Returns:
             The log variables of both updates (see the class docstring).
         """
-        preprocess = self.inner_segmentor.data_preprocessor
-        source = preprocess(data['source'], True)
-        target = preprocess(data['target'], True) if self.uses_target else None
+        source, target = self.preprocess(data)
         with optim_wrapper['segmentor'].optim_context(self.segmentor):
-            src, tgt = self._forward_domains(
-                source['inputs'], target['inputs'] if target else None
-            )
-            losses = self._segmentation_loss(src, source['data_samples'])
-            if self.lambda_adv > 0:
-                tgt_probs = self._probabilities(tgt.logits, target['inputs'])
-                losses.update(self._adversarial_loss(tgt_probs))
-            if self.lambda_pfr > 0:
-                losses.update(self._pfr_loss(src.stages, tgt.stages))
+            losses, predictions = self.segmentor_losses(source, target)
         loss, log_vars = self.parse_losses(losses)
         optim_wrapper['segmentor'].update_params(loss)
-        if self.lambda_adv > 0:
-            src_probs = self._probabilities(
-                src.logits.detach(), source['inputs']
-            )
+        if predictions is not None:
             log_vars.update(
                 self._discriminator_step(
-                    src_probs,
-                    tgt_probs.detach(),
-                    optim_wrapper['discriminator'],
+                    predictions, optim_wrapper['discriminator']
                 )
             )
         return log_vars
+
+    def preprocess(self, data: dict) -> Tuple[dict, Optional[dict]]:
+        """Each domain's batch through the segmentor's data preprocessor;
+        no target when no loss needs it."""
+        preprocess = self.inner_segmentor.data_preprocessor
+        source = preprocess(data['source'], True)
+        target = preprocess(data['target'], True) if self.uses_target else None
+        return source, target
+
+    def segmentor_losses(
+        self, source: dict, target: Optional[dict]
+    ) -> Tuple[Dict[str, Tensor], Optional[Predictions]]:
+        """The weighted terms of the segmentor's objective on preprocessed
+        batches, and the detached predictions D is trained on next (None
+        without ``L_adv``)."""
+        src, tgt = self._forward_domains(
+            source['inputs'], target['inputs'] if target else None
+        )
+        losses = self._segmentation_loss(src, source['data_samples'])
+        predictions = None
+        if self.lambda_adv > 0:
+            target_probs = self._probabilities(tgt.logits, target['inputs'])
+            losses.update(self._adversarial_loss(target_probs))
+            source_probs = self._probabilities(
+                src.logits.detach(), source['inputs']
+            )
+            predictions = Predictions(source_probs, target_probs.detach())
+        if self.lambda_pfr > 0:
+            losses.update(self._pfr_loss(src.stages, tgt.stages))
+        return losses, predictions
 
     def _forward_domains(
         self, source: Tensor, target: Optional[Tensor]
@@ -340,15 +363,12 @@ class UDASegmentor(BaseModel):
         return {f'pfr.{k}': self.lambda_pfr * v for k, v in losses.items()}
 
     def _discriminator_step(
-        self,
-        source_probs: Tensor,
-        target_probs: Tensor,
-        optim_wrapper: OptimWrapper,
+        self, predictions: Predictions, optim_wrapper: OptimWrapper
     ) -> Dict[str, Tensor]:
         """D learns to tell the domains apart on detached predictions."""
         with optim_wrapper.optim_context(self.discriminator):
-            src_scores = self.discriminator(source_probs)
-            tgt_scores = self.discriminator(target_probs)
+            src_scores = self.discriminator(predictions.source)
+            tgt_scores = self.discriminator(predictions.target)
             losses = {
                 'loss_src': gan_loss(src_scores, SOURCE_LABEL, self.gan_loss)
                 / 2,
