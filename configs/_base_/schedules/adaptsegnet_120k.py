@@ -24,7 +24,9 @@ poly = dict(
     by_epoch=False,
 )
 param_scheduler = dict(segmentor=[poly], discriminator=[poly])
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=120000, val_interval=4000)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=120000, val_interval=4000
+)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 # GAN training is noisy: validate often and keep the best snapshot (on

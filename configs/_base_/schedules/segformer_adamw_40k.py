@@ -3,26 +3,26 @@
 # x10, 1500 warm-up iterations then linear decay), run for 40k iterations as
 # DAFormer does for UDA with MiT-B5. D keeps AdaptSegNet's Adam 1e-4 with
 # poly(0.9) decay. SGD at 2.5e-4 (the DeepLab-v2 recipe) does not train
-# MiT well.
+# MiT well. Validation and checkpoints as in adaptsegnet_120k.py.
+_base_ = './adaptsegnet_120k.py'
 max_iters = 40000
 optim_wrapper = dict(
-    constructor='UDAOptimWrapperConstructor',
     segmentor=dict(
-        type='OptimWrapper',
         optimizer=dict(
-            type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01
+            _delete_=True,
+            type='AdamW',
+            lr=6e-5,
+            betas=(0.9, 0.999),
+            weight_decay=0.01,
         ),
         paramwise_cfg=dict(
+            _delete_=True,
             custom_keys={
                 'pos_block': dict(decay_mult=0.0),
                 'norm': dict(decay_mult=0.0),
                 'head': dict(lr_mult=10.0),
-            }
+            },
         ),
-    ),
-    discriminator=dict(
-        type='OptimWrapper',
-        optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99)),
     ),
 )
 param_scheduler = dict(
@@ -43,32 +43,6 @@ param_scheduler = dict(
             by_epoch=False,
         ),
     ],
-    discriminator=[
-        dict(
-            type='PolyLR',
-            eta_min=0.0,
-            power=0.9,
-            begin=0,
-            end=max_iters,
-            by_epoch=False,
-        )
-    ],
+    discriminator=[dict(_base_.poly, end=max_iters)],
 )
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=4000)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(
-        type='CheckpointHook',
-        by_epoch=False,
-        interval=4000,
-        max_keep_ckpts=2,
-        save_best='mIoU',
-        rule='greater',
-    ),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'),
-)
+train_cfg = dict(max_iters=max_iters)
