@@ -198,10 +198,18 @@ def _write_split(folder: Path, spec: dict, workers: Optional[int]) -> None:
         # fork: workers inherit the imported modules instead of importing
         # mmseg again, which would take longer than the generation.
         ctx = multiprocessing.get_context('fork')
-        with ctx.Pool(
-            workers, initializer=cv2.setNumThreads, initargs=(1,)
-        ) as pool:
-            names = pool.map(_write_sample, jobs, chunksize=8)
+        # OpenCV's thread pool must not live across fork: a child that
+        # inherits it deadlocks when it touches it (seen in cv2 5.0 after
+        # the parent had resized images). One thread while forking.
+        threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            with ctx.Pool(
+                workers, initializer=cv2.setNumThreads, initargs=(1,)
+            ) as pool:
+                names = pool.map(_write_sample, jobs, chunksize=8)
+        finally:
+            cv2.setNumThreads(threads)
     else:
         names = [_write_sample(job) for job in jobs]
     files = {}

@@ -3,6 +3,8 @@ or partial splits detected, atomic writes, keys and locations."""
 
 import json
 import os
+import subprocess
+import sys
 
 import cv2
 import numpy as np
@@ -172,3 +174,29 @@ def test_bad_parameters_are_named(kwargs, message):
 def test_negative_seed_is_refused():
     with pytest.raises(ValueError, match='>= 0'):
         generate_sample('source', 'train', 0, seed=-1)
+
+
+def test_parallel_generation_after_opencv_used_its_threads(tmp_path):
+    # A process that has run OpenCV with its thread pool (as any training
+    # pipeline does) forks the generation workers: they must not deadlock.
+    # In a subprocess, so that a regression fails on its timeout instead of
+    # hanging the suite.
+    code = f"""
+import cv2, numpy as np
+from mmseg_pfr.synthetic.cache import ensure_split
+from test_cache import SPEC
+cv2.setNumThreads(2)
+for _ in range(20):
+    cv2.GaussianBlur(np.zeros((1024, 2048, 3), np.uint8), (31, 31), 5)
+ensure_split(SPEC, {str(tmp_path)!r}, workers=2)
+print('generated')
+"""
+    result = subprocess.run(
+        [sys.executable, '-c', code],
+        cwd=os.path.dirname(__file__),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'generated' in result.stdout
