@@ -171,3 +171,24 @@ def test_a_checkpoint_that_would_run_code_is_refused(
     )
     assert marker.exists()
     assert osp.realpath(evil) in os.environ[TRUST_ENV]
+
+
+def test_export_tool_writes_a_plain_mmseg_model(
+    trained, tmp_path, monkeypatch
+):
+    config = write_config(tmp_path, 'export')
+    run_tool(
+        'export_segmentor.py',
+        config,
+        str(trained / 'iter_4.pth'),
+        str(tmp_path / 'out'),
+        monkeypatch=monkeypatch,
+    )
+    plain_cfg = Config.fromfile(str(tmp_path / 'out' / 'export_segmentor.py'))
+    assert plain_cfg.model.type == 'EncoderDecoder'
+    weights = state(str(tmp_path / 'out' / 'export_segmentor.pth'))
+    uda = state(str(trained / 'iter_4.pth'))['state_dict']
+    assert set(weights['state_dict']) == {
+        k[len('segmentor.') :] for k in uda if k.startswith('segmentor.')
+    }
+    assert weights['meta']['iter'] == 4
