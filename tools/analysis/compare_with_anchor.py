@@ -35,9 +35,9 @@ from mmengine.config import Config
 from mmseg_pfr.apis.benchmark import benchmark_step
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-PAPER = 'configs/pfr/pfr-adv_deeplabv2-r101v1c_1xb1-120k_gta2cityscapes-1280x720.py'  # noqa
+PAPER = 'configs/pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
 CONFIGS = dict(
-    source_only='configs/baselines/source-only_deeplabv2-r101v1c_1xb1-120k_gta2cityscapes-1280x720.py',  # noqa
+    source_only='configs/baselines/source-only_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py',  # noqa
     pfr_seq=PAPER,
     pfr_cat=PAPER,
 )

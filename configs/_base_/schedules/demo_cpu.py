@@ -4,7 +4,7 @@
 # AdaptSegNet, both with poly(0.9) decay over the run. The length is what
 # the README's promise allows: the PFR + adv demo, data generation included,
 # in under 5 minutes on 2 CPU cores (2 min 36 s measured).
-_base_ = './adaptsegnet_120k.py'
+_base_ = './adaptsegnet_150k.py'
 max_iters = 600
 optim_wrapper = dict(
     segmentor=dict(

@@ -3,8 +3,8 @@
 # x10, 1500 warm-up iterations then linear decay), run for 40k iterations as
 # DAFormer does for UDA with MiT-B5. D keeps AdaptSegNet's Adam 1e-4 with
 # poly(0.9) decay. SGD at 2.5e-4 (the DeepLab-v2 recipe) does not train
-# MiT well. Validation and checkpoints as in adaptsegnet_120k.py.
-_base_ = './adaptsegnet_120k.py'
+# MiT well. Validation and checkpoints as in adaptsegnet_150k.py.
+_base_ = './adaptsegnet_150k.py'
 max_iters = 40000
 optim_wrapper = dict(
     segmentor=dict(

@@ -1,6 +1,6 @@
 # Baseline: SYNTHIA alone, no adaptation (16/13-class mIoU reported).
 _base_ = (
-    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-120k_synthia2cityscapes-1280x760.py'
+    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_synthia2cityscapes-1280x760.py'
 )
 model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
 optim_wrapper = dict(discriminator=None)

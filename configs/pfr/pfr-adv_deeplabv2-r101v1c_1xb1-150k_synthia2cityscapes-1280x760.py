@@ -5,7 +5,7 @@ _base_ = [
     '../_base_/models/deeplabv2_r101v1c.py',
     '../_base_/datasets/uda_synthia_to_cityscapes.py',
     '../_base_/uda/pfr_adv.py',
-    '../_base_/schedules/adaptsegnet_120k.py',
+    '../_base_/schedules/adaptsegnet_150k.py',
     '../_base_/default_runtime.py',
 ]
 model = _base_.uda

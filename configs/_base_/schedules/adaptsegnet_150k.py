@@ -1,7 +1,9 @@
 # AdaptSegNet's protocol, which the PFR paper follows: SGD for the
 # segmentor (lr 2.5e-4, classifier x10, momentum 0.9, weight decay 5e-4),
 # Adam for D (lr 1e-4, betas (0.9, 0.99)), both with poly(0.9) decay over
-# 250k iterations, training stopped at 120k; batch 1 per domain.
+# 250k iterations, training stopped at 150k (AdaptSegNet's NUM_STEPS_STOP in
+# train_gta2cityscapes_multi.py; 120k is ADVENT's early stop, not
+# AdaptSegNet's); batch 1 per domain.
 max_decay_iters = 250000
 optim_wrapper = dict(
     constructor='UDAOptimWrapperConstructor',
@@ -25,7 +27,7 @@ poly = dict(
 )
 param_scheduler = dict(segmentor=[poly], discriminator=[poly])
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=120000, val_interval=4000
+    type='IterBasedTrainLoop', max_iters=150000, val_interval=4000
 )
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

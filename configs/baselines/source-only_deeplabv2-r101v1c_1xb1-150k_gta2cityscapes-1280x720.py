@@ -2,7 +2,7 @@
 # the target is never forwarded), AdaptSegNet's recipe. About 36.6 mIoU in
 # the AdaptSegNet paper (with COCO weights).
 _base_ = (
-    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-120k_gta2cityscapes-1280x720.py'
+    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py'
 )
 model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
 optim_wrapper = dict(discriminator=None)

@@ -5,6 +5,6 @@
 # (here all four branches, the same head as our PFR runs, for a fair
 # comparison). Paper (multi-level, COCO weights): 42.4 mIoU.
 _base_ = (
-    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-120k_gta2cityscapes-1280x720.py'
+    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py'
 )
 model = dict(lambda_adv=0.001, lambda_pfr=0.0)

@@ -1,6 +1,6 @@
 # Baseline: AdaptSegNet single-level (lambda_adv 0.001) on SYNTHIA ->
 # Cityscapes, same network and schedule as the PFR run.
 _base_ = (
-    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-120k_synthia2cityscapes-1280x760.py'
+    '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_synthia2cityscapes-1280x760.py'
 )
 model = dict(lambda_adv=0.001, lambda_pfr=0.0)
