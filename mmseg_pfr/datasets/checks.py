@@ -25,12 +25,11 @@ from .inspection import (
     HANDLING,
     OUTSIDE_ENCODING,
     SIZE_MISMATCH,
-    UNREADABLE_IMAGE,
     Finding,
+    inspect_image,
     inspect_pair,
     map_with_progress,
 )
-from .label_io import image_size
 from .label_maps import LabelEncoding, train_id_encoding
 from .layout import (
     DatasetLayoutError,
@@ -195,11 +194,7 @@ def _scan_sample(
     """Findings of one sample: its pair, or its image alone when
     ``encoding`` is None (labels not read)."""
     if encoding is None:
-        try:
-            image_size(sample['img_path'], decode=True)
-        except OSError as exc:
-            return [Finding(UNREADABLE_IMAGE, str(exc))]
-        return []
+        return inspect_image(sample['img_path'])[1]
     return inspect_pair(
         sample['seg_map_path'],
         encoding,

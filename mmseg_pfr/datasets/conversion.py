@@ -3,9 +3,10 @@
 Every label is validated as it is converted (:func:`inspect_pair`): pairs
 with a defect the loaders handle (a label a few pixels off its image's size,
 values outside the encoding) are converted with the fix applied and named
-in the summary; unusable pairs (no label, unreadable files, a colour label,
-a blank label) get no output and are named too, and for GTA5 and SYNTHIA
-also listed in an exclusion file that their dataset skips.
+in the summary; unusable pairs (no label, unreadable files, an image of one
+colour, a colour label, a blank label) get no output and are named too,
+and for GTA5 and SYNTHIA also listed in an exclusion file that their
+dataset skips.
 
 Conversion is resumable and idempotent: outputs are written to a temporary
 name and renamed, so a file is either complete or absent; a rerun decodes
@@ -31,12 +32,18 @@ from .inspection import (
 )
 from .label_io import write_png_atomic, write_text_atomic
 from .label_maps import LabelEncoding, get_encoding
-from .layout import CITYSCAPES_LAYOUT, DatasetLayoutError, require_folder
+from .layout import DatasetLayoutError, require_folder
 from .raw_label_dataset import EXCLUDE_FILE, TRAIN_ID_SUFFIX, RawLabelDataset
 
 CITYSCAPES_SPLITS = ('train', 'val')
 CITYSCAPES_ID_SUFFIX = '_gtFine_labelIds.png'
 CITYSCAPES_TRAIN_ID_SUFFIX = '_gtFine_labelTrainIds.png'
+# What the Cityscapes converter reads (its output is what mmseg reads).
+CITYSCAPES_ID_LAYOUT = (
+    'the official Cityscapes layout: '
+    f'gtFine/{{train,val}}/<city>/*{CITYSCAPES_ID_SUFFIX}, from '
+    'gtFine_trainvaltest.zip'
+)
 
 
 @dataclass(frozen=True)
@@ -232,7 +239,7 @@ def cityscapes_jobs(data_root: str) -> List[ConversionJob]:
     """
     owner = 'Cityscapes converter'
     gt_dir = osp.join(data_root, 'gtFine')
-    require_folder(owner, gt_dir, 'label', CITYSCAPES_LAYOUT.description)
+    require_folder(owner, gt_dir, 'label', CITYSCAPES_ID_LAYOUT)
     paths = sorted(
         path
         for split in CITYSCAPES_SPLITS
@@ -244,8 +251,7 @@ def cityscapes_jobs(data_root: str) -> List[ConversionJob]:
         raise DatasetLayoutError(
             f'{owner}: no *{CITYSCAPES_ID_SUFFIX} in '
             f'{osp.join(gt_dir, "{train,val}", "<city>")!r}. Expected '
-            f'{CITYSCAPES_LAYOUT.description}; the labelIds files come in '
-            'gtFine_trainvaltest.zip.'
+            f'{CITYSCAPES_ID_LAYOUT}.'
         )
     return [
         ConversionJob(

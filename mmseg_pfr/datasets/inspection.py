@@ -7,7 +7,7 @@ defects and describe them in the same words.
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence, TypeVar
+from typing import Callable, List, Optional, Sequence, Tuple, TypeVar
 
 import cv2
 import numpy as np
@@ -18,7 +18,7 @@ from .label_io import (
     LABEL_FORMAT,
     UNREADABLE_LABEL,
     LabelFileError,
-    image_size,
+    read_image_info,
     read_label,
 )
 from .label_maps import LabelEncoding
@@ -27,12 +27,14 @@ from .label_maps import LabelEncoding
 # handle the second (a label resized to its image, values ignored).
 NO_LABEL = 'image without label'
 UNREADABLE_IMAGE = 'unreadable image'
+BLANK_IMAGE = 'blank image'
 BLANK = 'blank label'
 SIZE_MISMATCH = 'size mismatch'
 OUTSIDE_ENCODING = 'values outside the encoding'
 UNUSABLE = (
     NO_LABEL,
     UNREADABLE_IMAGE,
+    BLANK_IMAGE,
     UNREADABLE_LABEL,
     COLOUR_LABEL,
     LABEL_FORMAT,
@@ -75,6 +77,35 @@ class Inspection:
         return next((f for f in self.findings if f.kind in UNUSABLE), None)
 
 
+def inspect_image(
+    path: str, decode: bool = True
+) -> Tuple[Optional[Tuple[int, int]], List[Finding]]:
+    """Read an image and say what makes it unusable, if anything.
+
+    Args:
+        path: The image file.
+        decode: Decode every pixel, which finds corrupt files and images
+            of a single colour (a black frame from a failed render or
+            copy); otherwise only the header is read.
+
+    Returns:
+        Its ``(width, height)`` (None when unreadable) and the findings.
+    """
+    try:
+        info = read_image_info(path, decode=decode)
+    except OSError as exc:
+        return None, [Finding(UNREADABLE_IMAGE, str(exc))]
+    if info.single_colour is not None:
+        colour = ', '.join(map(str, info.single_colour))
+        return info.size, [
+            Finding(
+                BLANK_IMAGE,
+                f'one colour: every pixel is ({colour})',
+            )
+        ]
+    return info.size, []
+
+
 def inspect_pair(
     label_path: str,
     encoding: LabelEncoding,
@@ -88,8 +119,9 @@ def inspect_pair(
         label_path: The label file.
         encoding: What the label should hold.
         image_path: Its image; None checks the label alone.
-        decode_image: Decode every image pixel (finds corrupt files);
-            otherwise only its header is read, for its size.
+        decode_image: Decode every image pixel (finds corrupt files and
+            images of one colour); otherwise only its header is read, for
+            its size.
         num_classes: Train ids below this are classes; for blank labels.
 
     Returns:
@@ -103,10 +135,7 @@ def inspect_pair(
         return result
     size = None
     if image_path is not None:
-        try:
-            size = image_size(image_path, decode=decode_image)
-        except OSError as exc:
-            result.findings.append(Finding(UNREADABLE_IMAGE, str(exc)))
+        size, result.findings = inspect_image(image_path, decode_image)
     try:
         raw = read_label(label_path, encoding)
     except LabelFileError as exc:

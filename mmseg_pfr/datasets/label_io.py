@@ -9,7 +9,7 @@ label silently decoded into something else.
 
 import io
 import os
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 import cv2
 import mmengine.fileio as fileio
@@ -119,24 +119,46 @@ def _decode_cv2_label(
     return label[..., 2]
 
 
-def image_size(path: str, decode: bool) -> Tuple[int, int]:
-    """``(width, height)`` of an image file.
+class ImageInfo(NamedTuple):
+    """What :func:`read_image_info` found.
+
+    Attributes:
+        size: ``(width, height)``.
+        single_colour: The one colour every pixel has (its band values,
+            e.g. ``(0, 0, 0)``) when the image was decoded and is blank;
+            None otherwise.
+    """
+
+    size: Tuple[int, int]
+    single_colour: Optional[Tuple[int, ...]]
+
+
+def read_image_info(path: str, decode: bool) -> ImageInfo:
+    """The size of an image file and whether it holds a single colour.
 
     Args:
         path: The image.
-        decode: Decode every pixel, which finds truncated or corrupt files;
-            otherwise only the header is read.
+        decode: Decode every pixel, which finds truncated or corrupt files
+            and images of one colour (a failed render or copy); otherwise
+            only the header is read, for the size.
 
     Raises:
         OSError: The file is missing or unreadable.
     """
     try:
         with Image.open(path) as img:
-            if decode:
-                img.load()
-            return img.size
+            if not decode:
+                return ImageInfo(img.size, None)
+            img.load()
+            # Per band (min, max); a single band gives one pair.
+            extrema = img.getextrema()
+            size = img.size
     except ValueError as exc:  # PIL's DecompressionBombError and kin
         raise OSError(str(exc)) from exc
+    if not isinstance(extrema[0], tuple):
+        extrema = (extrema,)
+    blank = all(low == high for low, high in extrema)
+    return ImageInfo(size, tuple(low for low, _ in extrema) if blank else None)
 
 
 def write_png_atomic(path: str, array: np.ndarray) -> None:

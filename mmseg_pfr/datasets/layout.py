@@ -127,10 +127,15 @@ def check_samples(
     """Raise :class:`DatasetLayoutError` when ``data_list`` is empty or,
     when labels are needed, names label files that do not exist."""
     if not data_list:
+        reason: Optional[str] = getattr(dataset, 'no_images_reason', None)
         raise DatasetLayoutError(
-            f'{_name(dataset)}: no images ending in '
-            f'{dataset.img_suffix!r} in '
-            f'{dataset.data_prefix.get("img_path")!r}. {_expected(dataset)}'
+            f'{_name(dataset)}: '
+            + (
+                reason
+                or f'no images ending in {dataset.img_suffix!r} in '
+                f'{dataset.data_prefix.get("img_path")!r}. '
+                f'{_expected(dataset)}'
+            )
         )
     if not need_labels:
         return

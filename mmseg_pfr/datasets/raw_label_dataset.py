@@ -22,9 +22,10 @@ class RawLabelDataset(BaseSegDataset):
     to the 19 Cityscapes train ids at load time, so training needs no
     conversion step; the converter's ``*_labelTrainIds.png`` can be read
     instead (``label_encoding='train_ids'``). Images named in the converter's
-    exclusion list (blank, unreadable or missing labels) are skipped either
-    way. Building the dataset checks its folders and that every image has a
-    label file (:mod:`~mmseg_pfr.datasets.layout`).
+    exclusion list (blank, unreadable or missing labels, images of one
+    colour) are skipped either way. Building the dataset checks its folders
+    and that every image has a label file
+    (:mod:`~mmseg_pfr.datasets.layout`).
 
     Subclasses set ``RAW_ENCODING`` (a key of
     :data:`~mmseg_pfr.datasets.label_maps.ENCODINGS`), ``LAYOUT`` and
@@ -74,6 +75,8 @@ class RawLabelDataset(BaseSegDataset):
             self.RAW_ENCODING if label_encoding == 'ids' else 'train_ids'
         )
         self.exclude_file = exclude_file
+        # Images the exclusion list removed at the last listing.
+        self.num_excluded = 0
         super().__init__(
             data_prefix=data_prefix or dict(self.DEFAULT_PREFIX),
             img_suffix=img_suffix,
@@ -106,6 +109,7 @@ class RawLabelDataset(BaseSegDataset):
                 f' images listed in {self._exclude_path()}',
                 logger='current',
             )
+            self.num_excluded = len(data_list) - len(kept)
             data_list = kept
         for info in data_list:
             info['label_encoding'] = self.encoding.name
@@ -124,6 +128,21 @@ class RawLabelDataset(BaseSegDataset):
             f'Download the missing labels, or run `{command}`, which lists '
             f'images without labels in {EXCLUDE_FILE} so that they are '
             'skipped.'
+        )
+
+    @property
+    def no_images_reason(self) -> Optional[str]:
+        """Why no image is left when there are images but the exclusion
+        list names them all; None otherwise."""
+        if not self.num_excluded:
+            return None
+        command = self.LAYOUT.converter.format(data_root=self.data_root)
+        return (
+            f'all {self.num_excluded} images in '
+            f'{self.data_prefix["img_path"]!r} are listed in '
+            f'{self._exclude_path()}, which it skips (the reason for each '
+            f'is on its line). Replace the files named there and run '
+            f'`{command}` again.'
         )
 
     def _exclude_path(self) -> Optional[str]:

@@ -5,6 +5,7 @@ import os
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 from test_datasets.dataset_layouts import (
     DOCUMENTED_CITYSCAPES,
     GTA_IDS,
@@ -22,7 +23,7 @@ from test_datasets.dataset_layouts import (
 from mmseg_pfr.datasets import get_encoding
 from mmseg_pfr.datasets.label_io import (
     LabelFileError,
-    image_size,
+    read_image_info,
     read_label,
     write_png_atomic,
 )
@@ -117,12 +118,33 @@ def test_missing_label_is_unreadable(tmp_path):
     assert info.value.reason == 'unreadable label'
 
 
-def test_image_size_decodes_to_find_truncation(tmp_path):
+def test_image_info_decodes_to_find_truncation(tmp_path):
     path = tmp_path / 'a.png'
     write_truncated(path, (24, 16))
-    assert image_size(str(path), decode=False) == (24, 16)
+    assert read_image_info(str(path), decode=False) == ((24, 16), None)
     with pytest.raises(OSError, match='truncated'):
-        image_size(str(path), decode=True)
+        read_image_info(str(path), decode=True)
+
+
+@pytest.mark.parametrize(
+    'mode, colour', [('RGB', (0, 0, 0)), ('RGB', (9, 200, 3)), ('L', (17,))]
+)
+def test_image_info_names_the_colour_of_a_blank_image(tmp_path, mode, colour):
+    path = tmp_path / 'a.png'
+    Image.new(mode, (24, 16), colour if mode == 'RGB' else colour[0]).save(
+        path
+    )
+    assert read_image_info(str(path), decode=True) == ((24, 16), colour)
+    # Only the header without decoding: nothing known about the pixels.
+    assert read_image_info(str(path), decode=False).single_colour is None
+
+
+def test_image_info_of_an_image_with_two_colours(tmp_path):
+    path = tmp_path / 'a.png'
+    pixels = np.zeros((16, 24, 3), np.uint8)
+    pixels[5, 7, 1] = 1  # one pixel differs, in one channel
+    Image.fromarray(pixels).save(path)
+    assert read_image_info(str(path), decode=True) == ((24, 16), None)
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path):

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from test_datasets.dataset_layouts import (
     GTA_IDS,
+    SIZE,
     add_gta_defects,
     id_pattern,
     make_cityscapes,
@@ -16,6 +18,9 @@ from test_datasets.dataset_layouts import (
     write_gray_label,
     write_truncated,
 )
+
+from mmseg_pfr.datasets import GTADataset
+from mmseg_pfr.datasets.conversion import convert_paired_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / 'tools' / 'misc' / 'check_dataset.py'
@@ -179,3 +184,36 @@ def test_cfg_options_override_the_config(tmp_path, monkeypatch, capsys):
     assert report.startswith(
         "train source: GTADataset (data_root 'gta5'), 3 samples: no problems"
     )
+
+
+def test_every_pair_excluded_by_the_converter(tmp_path, monkeypatch, capsys):
+    # The PNGs are there; the converter listed each in excluded.txt.
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta', n=2)
+    make_cityscapes(tmp_path / 'cs')
+    for k in (1, 2):
+        Image.new('RGB', SIZE).save(tmp_path / f'gta/images/0000{k}.png')
+    assert convert_paired_dataset(GTADataset, 'gta').excluded
+    code, report = check(write_config(tmp_path), monkeypatch, capsys)
+    assert report.splitlines()[:2] == [
+        "train source: GTADataset (data_root 'gta')",
+        "  error: GTADataset (data_root 'gta'): all 2 images in 'gta/images' "
+        'are listed in gta/excluded.txt, which it skips (the reason for each '
+        'is on its line). Replace the files named there and run '
+        '`python tools/dataset_converters/gta.py gta` again.',
+    ]
+    assert code == 1
+
+
+def test_image_of_one_colour_is_an_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta')
+    make_cityscapes(tmp_path / 'cs')
+    black = 'cs/leftImg8bit/train/aachen/aachen_000001_000019_leftImg8bit.png'
+    Image.new('RGB', SIZE).save(tmp_path / black)
+    code, report = check(write_config(tmp_path), monkeypatch, capsys)
+    assert report.splitlines()[1:3] == [
+        "train target: CityscapesDataset (data_root 'cs'), 4 samples",
+        f'  error: {black}: blank image: one colour: every pixel is (0, 0, 0)',
+    ]
+    assert code == 1

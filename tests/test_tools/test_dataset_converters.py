@@ -266,7 +266,50 @@ def test_cityscapes_converter_without_labels_says_where_they_come_from(
     assert err.strip() == (
         'error: Cityscapes converter: no *_gtFine_labelIds.png in '
         f"'{tmp_path}/gtFine/{{train,val}}/<city>'. Expected the official "
-        'Cityscapes layout: leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
-        'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png; the labelIds '
-        'files come in gtFine_trainvaltest.zip.'
+        'Cityscapes layout: gtFine/{train,val}/<city>/*_gtFine_labelIds.png, '
+        'from gtFine_trainvaltest.zip.'
     )
+
+
+def test_cityscapes_converter_asks_for_the_label_ids_it_reads(
+    tmp_path, monkeypatch, capsys
+):
+    # Not for *_gtFine_labelTrainIds.png, which it writes.
+    code, _, err = run_tool(
+        'cityscapes.py', str(tmp_path), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 2
+    assert err.strip() == (
+        f"error: Cityscapes converter: no label folder at '{tmp_path}/gtFine' "
+        f'(absolute path {tmp_path}/gtFine). Expected the official '
+        'Cityscapes layout: gtFine/{train,val}/<city>/*_gtFine_labelIds.png, '
+        'from gtFine_trainvaltest.zip.'
+    )
+
+
+def test_gta_converter_excludes_an_image_of_one_colour(
+    tmp_path, monkeypatch, capsys
+):
+    # A black frame from a failed render or copy; its label is fine.
+    monkeypatch.chdir(tmp_path)
+    root = make_gta(tmp_path / 'gta', n=3)
+    w, h = SIZE
+    Image.new('RGB', (w, h)).save(root / 'images/00002.png')
+    for _ in range(2):  # a rerun decodes it again and excludes it again
+        code, out, _ = run_tool(
+            'gta.py', 'gta', monkeypatch=monkeypatch, capsys=capsys
+        )
+        assert code == 0
+        assert summary(out).splitlines()[1:] == [
+            'Excluded (1), listed in gta/excluded.txt, which GTADataset '
+            'skips:',
+            '  gta/images/00002.png: blank image: one colour: every pixel '
+            'is (0, 0, 0)',
+        ]
+    assert (root / 'excluded.txt').read_text().splitlines()[1:] == [
+        '00002.png blank image: one colour: every pixel is (0, 0, 0)'
+    ]
+    assert sorted(outputs(root)) == [
+        '00001_labelTrainIds.png',
+        '00003_labelTrainIds.png',
+    ]

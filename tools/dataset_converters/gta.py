@@ -5,8 +5,9 @@ python tools/dataset_converters/gta.py DATA_ROOT [--nproc N]
 DATA_ROOT holds the official layout: images/NNNNN.png and labels/NNNNN.png
 (Cityscapes label ids in palette PNGs). Every pair is validated; each
 usable label gets labels/NNNNN_labelTrainIds.png beside it (resized to its
-image when their sizes differ), and blank, unreadable or missing labels are
-listed in DATA_ROOT/excluded.txt, which GTADataset skips. Rerunning after an
+image when their sizes differ), and unusable pairs (a blank, unreadable or
+missing label, an unreadable image or one of a single colour) are listed
+in DATA_ROOT/excluded.txt, which GTADataset skips. Rerunning after an
 interruption finishes the job. Exit status 0 when it finished, 2 when it
 could not run.
 """
