@@ -1,22 +1,40 @@
 """PFRLoss against an independent einsum formula, its rules and gradients."""
 
+from pathlib import Path
+
 import pytest
 import torch
 import torch.nn.functional as F
+from mmengine.config import Config
 
 from mmseg_pfr.models.losses import PFRLoss, gram_matrix
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def einsum_gram(f: torch.Tensor) -> torch.Tensor:
+
+def einsum_gram(f: torch.Tensor, norm: str = 'hw') -> torch.Tensor:
     n, c, h, w = f.shape
-    return torch.einsum('nchw,ndhw->ncd', f, f) / (c * h * w)
+    divisor = {'hw': h * w, 'chw': c * h * w}[norm]
+    return torch.einsum('nchw,ndhw->ncd', f, f) / divisor
 
 
-def reference(src, tgt, style_w=1.0, content_w=1.0, stage_w=None):
+def gatys_style_loss(src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+    """Gatys et al.'s E_l = 1/(4 N^2 M^2) sum (G - A)^2 on unnormalised
+    Grams of one image each (N channels, M positions)."""
+    _, n, h, w = src.shape
+    g = torch.einsum('chw,dhw->cd', src[0], src[0])
+    a = torch.einsum('chw,dhw->cd', tgt[0], tgt[0])
+    return ((g - a) ** 2).sum() / (4 * n**2 * (h * w) ** 2)
+
+
+def reference(src, tgt, style_w=1.0, content_w=1.0, stage_w=None, norm='hw'):
     """L_pfr written out: batch-mean Gram MSE + paired feature MSE."""
     stage_w = stage_w or [1.0] * len(src)
     style = sum(
-        w * ((einsum_gram(s).mean(0) - einsum_gram(t).mean(0)) ** 2).mean()
+        w
+        * (
+            (einsum_gram(s, norm).mean(0) - einsum_gram(t, norm).mean(0)) ** 2
+        ).mean()
         for w, s, t in zip(stage_w, src, tgt)
     )
     content = sum(
@@ -34,19 +52,41 @@ def stages(seed: int, batch: int = 2, scale: int = 1):
     ]
 
 
-def test_gram_matches_einsum():
+@pytest.mark.parametrize('norm', ['hw', 'chw'])
+def test_gram_matches_einsum(norm):
     f = stages(0)[1]
-    torch.testing.assert_close(gram_matrix(f), einsum_gram(f))
+    torch.testing.assert_close(gram_matrix(f, norm), einsum_gram(f, norm))
 
 
+def test_default_style_term_is_four_times_gatys():
+    src, tgt = stages(20, batch=1), stages(21, batch=1)
+    for s, t in zip(src, tgt):
+        loss = PFRLoss(content_weight=0.0)([s], [t])['loss_style']
+        torch.testing.assert_close(loss, 4 * gatys_style_loss(s, t))
+
+
+def test_chw_norm_is_c_squared_smaller():
+    src, tgt = stages(22), stages(23)
+    for s, t in zip(src, tgt):
+        hw = PFRLoss(gram_norm='hw')([s], [t])['loss_style']
+        chw = PFRLoss(gram_norm='chw')([s], [t])['loss_style']
+        torch.testing.assert_close(chw * s.shape[1] ** 2, hw)
+
+
+def test_unknown_gram_norm_is_an_error():
+    with pytest.raises(ValueError, match="gram_norm must be one of .*'c'"):
+        PFRLoss(gram_norm='c')
+
+
+@pytest.mark.parametrize('norm', ['hw', 'chw'])
 @pytest.mark.parametrize(
     'weights', [(1.0, 1.0, None), (0.5, 2.0, [1, 0.1, 3])]
 )
-def test_matches_reference_formula(weights):
+def test_matches_reference_formula(weights, norm):
     style_w, content_w, stage_w = weights
     src, tgt = stages(1), stages(2)
-    loss = PFRLoss(style_w, content_w, stage_w)(src, tgt)
-    style, content = reference(src, tgt, style_w, content_w, stage_w)
+    loss = PFRLoss(style_w, content_w, stage_w, gram_norm=norm)(src, tgt)
+    style, content = reference(src, tgt, style_w, content_w, stage_w, norm)
     assert set(loss) == {'loss_style', 'loss_content'}
     torch.testing.assert_close(loss['loss_style'], style)
     torch.testing.assert_close(loss['loss_content'], content)
@@ -102,14 +142,87 @@ def test_zero_term_weight_skips_term():
     assert loss['loss_content'].item() > 0
 
 
-def test_gradients_reach_both_domains():
+def test_source_is_matched_to_a_fixed_target_by_default():
     src = [s.requires_grad_() for s in stages(13)]
     tgt = [t.requires_grad_() for t in stages(14)]
     loss = PFRLoss()(src, tgt)
     (loss['loss_style'] + loss['loss_content']).backward()
+    for f in src:
+        assert f.grad is not None and f.grad.abs().sum() > 0
+        assert torch.isfinite(f.grad).all()
+    assert all(t.grad is None for t in tgt)
+
+
+def test_gradients_reach_both_domains_without_detach():
+    src = [s.requires_grad_() for s in stages(13)]
+    tgt = [t.requires_grad_() for t in stages(14)]
+    loss = PFRLoss(detach_target=False)(src, tgt)
+    (loss['loss_style'] + loss['loss_content']).backward()
     for f in src + tgt:
         assert f.grad is not None and f.grad.abs().sum() > 0
         assert torch.isfinite(f.grad).all()
+    # The value does not depend on where the gradient goes.
+    fixed = PFRLoss()(src, tgt)
+    for key in fixed:
+        torch.testing.assert_close(fixed[key], loss[key])
+
+
+RESNET101_STAGES = (
+    (256, 24, 40),
+    (512, 12, 20),
+    (1024, 12, 20),
+    (2048, 12, 20),
+)
+
+
+def resnet_width_features(seed: int, gain: float, shift: float):
+    """Post-ReLU maps of ResNet-101's stage widths (conv2_x..conv5_x at
+    output stride 8, a small crop), of a domain with its own feature
+    statistics (``gain``, ``shift``): what PFR sees."""
+    gen = torch.Generator().manual_seed(seed)
+    return [
+        (torch.randn(1, c, h, w, generator=gen) * gain + shift).relu()
+        for c, h, w in RESNET101_STAGES
+    ]
+
+
+def term_gradient_norms(pfr: PFRLoss, lambda_pfr: float):
+    """|d(lambda_pfr L_sty)/dC_s| and |d(lambda_pfr L_con)/dC_s| per stage."""
+    src = [f.requires_grad_() for f in resnet_width_features(0, 1.0, 0.0)]
+    tgt = resnet_width_features(1, 1.3, 0.2)
+    loss = pfr(src, tgt)
+    norms = {}
+    for key in ('loss_style', 'loss_content'):
+        grads = torch.autograd.grad(
+            lambda_pfr * loss[key], src, retain_graph=True
+        )
+        norms[key] = [g.norm().item() for g in grads]
+    return norms
+
+
+def paper_pfr():
+    uda = Config.fromfile(str(ROOT / 'configs/_base_/uda/pfr_adv.py')).uda
+    return PFRLoss(**{k: v for k, v in uda.pfr_loss.items() if k != 'type'}), (
+        uda.lambda_pfr
+    )
+
+
+def test_paper_style_term_moves_resnet101_features():
+    # The method's signature term must act: at every ResNet-101 stage the
+    # style gradient on the source features is a real fraction of the
+    # content gradient (it was about 1e-7 of it with the C*H*W Gram).
+    pfr, lambda_pfr = paper_pfr()
+    norms = term_gradient_norms(pfr, lambda_pfr)
+    for stage, (sty, con) in enumerate(
+        zip(norms['loss_style'], norms['loss_content'])
+    ):
+        assert sty > 0.05 * con, (stage, sty, con)
+    # The property discriminates: with the old normalisation it fails.
+    old = term_gradient_norms(PFRLoss(gram_norm='chw'), lambda_pfr)
+    assert all(
+        sty < 1e-4 * con
+        for sty, con in zip(old['loss_style'], old['loss_content'])
+    )
 
 
 def test_bfloat16_features_use_float32_gram():

@@ -12,6 +12,13 @@ uda = dict(
         style_weight=1.0,  # w_sty: Gram-matrix (style) term
         content_weight=1.0,  # w_con: feature (content) term
         stage_weights=None,  # w_i per PFR stage; None = 1 each
+        # Gatys et al.'s normalisation (Gram / (H*W), mean over entries),
+        # which the paper cites; 'chw' (also / C) silences the style term
+        # at ResNet-101 widths (docs/components.md, loss balance).
+        gram_norm='hw',
+        # "Source features are matched to the target's": the target
+        # features are the reference and get no PFR gradient.
+        detach_target=True,
     ),
     lambda_adv=0.002,  # paper, Sec. 4 (AdaptSegNet single-level: 0.001)
     lambda_pfr=0.004,  # paper, Sec. 4

@@ -1,18 +1,29 @@
 """Progressive Feature Refinement loss ``L_pfr = L_sty + L_con``.
 
 At each aligned stage i the content features ``C^i`` are the stage's feature
-maps and the style features ``S^i`` their Gram matrices; PFR pulls source and
-target together in both::
+maps and the style features ``S^i`` their Gram matrices; PFR refines the
+source features towards the target's in both::
 
     L_pfr = sum_i w_i * (w_sty * ||S^i_s - S^i_t||^2
                          + w_con * ||C^i_s - C^i_t||^2)
 
-Where the paper is silent (DESIGN.md section 2): ``G = F F^T / (C H W)`` per
-sample with F the (C, HW) feature matrix, computed in float32 even under
-mixed precision; the style term compares the batch-mean source and target
-Grams (equal to the per-image formula at batch 1); the content term compares
-paired samples, the target map resized bilinearly to the source map's size
-where the crops differ; squared norms are means over elements.
+Where the paper is silent (DESIGN.md section 2):
+
+- The Gram matrix, as in Gatys et al. (whom the paper cites for style), is
+  normalised by the number of positions: ``G = F F^T / (H W)`` with F the
+  (C, HW) feature matrix, and ``||S_s - S_t||^2`` is the mean over its
+  C x C entries. That is Gatys et al.'s ``1/(4 N^2 M^2) sum (G - A)^2`` on
+  the unnormalised Gram, times 4. ``gram_norm='chw'`` also divides by C,
+  which makes the style term C^2 times smaller (1e-9 of the loss at
+  ResNet-101 widths: PFR becomes content-only); it is kept for comparison.
+- Grams are computed in float32, also under mixed precision. The style term
+  compares the batch-mean source and target Grams (the paper's per-image
+  formula at batch 1); the content term compares paired samples, the target
+  map resized bilinearly to the source map's size where the crops differ.
+  Squared norms are means over elements.
+- The source features are matched *to* the target's (the paper's wording):
+  by default the target features are a fixed reference and receive no PFR
+  gradient (``detach_target=True``); ``False`` pulls both domains together.
 """
 
 from typing import Dict, List, Optional, Sequence
@@ -23,25 +34,42 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
+GRAM_NORMS = ('hw', 'chw')
 
-def gram_matrix(feats: Tensor) -> Tensor:
-    """Per-sample Gram matrices ``F F^T / (C H W)`` in float32.
+
+def check_gram_norm(norm: str) -> str:
+    """``norm`` itself, or a ValueError naming the choices."""
+    if norm not in GRAM_NORMS:
+        raise ValueError(
+            f'gram_norm must be one of {GRAM_NORMS}, got {norm!r}'
+        )
+    return norm
+
+
+def gram_matrix(feats: Tensor, norm: str = 'hw') -> Tensor:
+    """Per-sample Gram matrices ``F F^T / (H W)`` (``'hw'``) or
+    ``F F^T / (C H W)`` (``'chw'``), in float32.
 
     Args:
         feats: Feature maps (N, C, H, W), any floating dtype.
+        norm: What the Gram matrix is divided by, see :data:`GRAM_NORMS`.
 
     Returns:
         (N, C, C) float32 Gram matrices.
     """
     n, c, h, w = feats.shape
+    divisor = h * w if check_gram_norm(norm) == 'hw' else c * h * w
     with torch.autocast(feats.device.type, enabled=False):
         flat = feats.float().reshape(n, c, h * w)
-        return torch.bmm(flat, flat.transpose(1, 2)) / (c * h * w)
+        return torch.bmm(flat, flat.transpose(1, 2)) / divisor
 
 
-def style_loss(source: Tensor, target: Tensor) -> Tensor:
-    """``||S_s - S_t||^2`` between the domains' batch-mean Gram matrices."""
-    return F.mse_loss(gram_matrix(source).mean(0), gram_matrix(target).mean(0))
+def style_loss(source: Tensor, target: Tensor, norm: str = 'hw') -> Tensor:
+    """``||S_s - S_t||^2``: mean over entries of the squared difference of
+    the domains' batch-mean Gram matrices."""
+    return F.mse_loss(
+        gram_matrix(source, norm).mean(0), gram_matrix(target, norm).mean(0)
+    )
 
 
 def content_loss(source: Tensor, target: Tensor) -> Tensor:
@@ -67,6 +95,13 @@ class PFRLoss(nn.Module):
         content_weight: ``w_con``, weight of the content term.
         stage_weights: ``w_i`` per aligned stage; None gives 1 for each.
             Its length must match the number of stages passed in.
+        gram_norm: ``'hw'`` (default): Gram matrices divided by H*W, Gatys
+            et al.'s normalisation; ``'chw'``: also by C (the first version
+            of this plugin; makes the style term negligible at ResNet
+            widths).
+        detach_target: True (default): the target features are the
+            reference the source is matched to and get no gradient from
+            PFR; False: both domains are pulled together.
         loss_name: Prefix of the returned keys (``<name>_style``,
             ``<name>_content``); must start with ``loss``.
     """
@@ -76,6 +111,8 @@ class PFRLoss(nn.Module):
         style_weight: float = 1.0,
         content_weight: float = 1.0,
         stage_weights: Optional[Sequence[float]] = None,
+        gram_norm: str = 'hw',
+        detach_target: bool = True,
         loss_name: str = 'loss',
     ) -> None:
         super().__init__()
@@ -89,6 +126,8 @@ class PFRLoss(nn.Module):
         self.stage_weights = (
             None if stage_weights is None else tuple(stage_weights)
         )
+        self.gram_norm = check_gram_norm(gram_norm)
+        self.detach_target = detach_target
         self.loss_name = loss_name
 
     def forward(
@@ -107,11 +146,13 @@ class PFRLoss(nn.Module):
             weight is 0 is not computed and reads 0.
         """
         weights = self._check(source_feats, target_feats)
+        if self.detach_target:
+            target_feats = [t.detach() for t in target_feats]
         zero = source_feats[0].new_zeros((), dtype=torch.float32)
         style, content = zero, zero
         for w, src, tgt in zip(weights, source_feats, target_feats):
             if self.style_weight and w:
-                style = style + w * style_loss(src, tgt)
+                style = style + w * style_loss(src, tgt, self.gram_norm)
             if self.content_weight and w:
                 content = content + w * content_loss(src, tgt)
         return {
