@@ -78,9 +78,13 @@ def uda_model_cfg(
     lambda_pfr: float = 0.004,
     discriminator: bool = True,
     fuse_forward: bool = True,
+    lambda_st: float = 0.0,
+    self_training: bool = False,
     **segmentor_kwargs,
 ) -> dict:
-    """A UDASegmentor config around :func:`tiny_segmentor_cfg`."""
+    """A UDASegmentor config around :func:`tiny_segmentor_cfg`; with
+    ``self_training`` a mean teacher whose threshold the toy model's
+    predictions can pass."""
     # ConfigDict, as the runner gives: mmseg reads test_cfg.mode etc.
     return ConfigDict(
         type='UDASegmentor',
@@ -90,8 +94,14 @@ def uda_model_cfg(
         )
         if discriminator
         else None,
+        self_training=dict(
+            type='MeanTeacherSelfTraining', pseudo_threshold=0.3
+        )
+        if self_training
+        else None,
         lambda_adv=lambda_adv,
         lambda_pfr=lambda_pfr,
+        lambda_st=lambda_st,
         fuse_forward=fuse_forward,
     )
 

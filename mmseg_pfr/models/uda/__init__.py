@@ -1,3 +1,4 @@
+from .self_training import MeanTeacherSelfTraining
 from .uda_segmentor import UDASegmentor
 
-__all__ = ['UDASegmentor']
+__all__ = ['MeanTeacherSelfTraining', 'UDASegmentor']

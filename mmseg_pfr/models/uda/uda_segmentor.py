@@ -1,22 +1,27 @@
 """Unsupervised domain adaptation of an mmseg segmentor with Progressive
-Feature Refinement and output-space adversarial learning (the PFR paper).
+Feature Refinement and output-space adversarial learning (the PFR paper),
+optionally with mean-teacher self-training (DACS).
 
 The segmentor M learns from labelled source and unlabelled target images::
 
-    L = L_seg + lambda_adv * L_adv + lambda_pfr * L_pfr
+    L = L_seg + lambda_adv * L_adv + lambda_pfr * L_pfr + lambda_st * L_st
 
 with ``L_seg`` the source cross-entropy, ``L_adv`` the loss of M fooling an
-output-space domain classifier D on target images (AdaptSegNet) and
+output-space domain classifier D on target images (AdaptSegNet),
 ``L_pfr`` the style and content alignment of source and target stage
-features (:class:`~mmseg_pfr.models.losses.PFRLoss`). D is trained in turn to
-tell the two domains' predictions apart.
+features (:class:`~mmseg_pfr.models.losses.PFRLoss`) and ``L_st`` the
+cross-entropy on ClassMix images against a mean teacher's pseudo-labels
+(:class:`MeanTeacherSelfTraining`). D is trained in turn to tell the two
+domains' predictions apart.
 """
 
-from contextlib import contextmanager
-from typing import Dict, Iterator, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, NamedTuple, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn as nn
+from mmengine.dist import get_rank
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmseg.models.segmentors import CascadeEncoderDecoder, EncoderDecoder
@@ -34,6 +39,8 @@ from ..losses.gan_loss import (
     gan_loss,
 )
 from ..necks.pfr_neck import PFRNeck
+from ..utils.class_mix import ImageNorm
+from .nonfinite import check_nonfinite_policy, may_update, skipped_count
 
 
 class DomainOutputs(NamedTuple):
@@ -61,21 +68,23 @@ class Predictions(NamedTuple):
     target: Tensor
 
 
-@contextmanager
-def frozen(module: nn.Module) -> Iterator[None]:
-    """Run ``module`` without recording gradients for its parameters."""
-    flags = [p.requires_grad for p in module.parameters()]
-    module.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for p, flag in zip(module.parameters(), flags):
-            p.requires_grad_(flag)
+def frozen_call(module: nn.Module, inputs: Tensor) -> Tensor:
+    """``module(inputs)`` with its parameters as constants: gradients reach
+    ``inputs`` but none of the parameters. No ``requires_grad`` flag is
+    touched, so a compiled step does not recompile."""
+    params = {k: p.detach() for k, p in module.named_parameters()}
+    return torch.func.functional_call(module, params, (inputs,))
+
+
+def current_iteration() -> int:
+    """The runner's 0-based iteration (0 outside a runner)."""
+    return MessageHub.get_current_instance().get_info('iter', 0)
 
 
 @MODELS.register_module()
 class UDASegmentor(BaseModel):
-    """PFR + output-space adversarial UDA around any ``EncoderDecoder``.
+    """PFR + output-space adversarial + self-training UDA around any
+    ``EncoderDecoder``.
 
     One training iteration (:meth:`train_step`)::
 
@@ -90,16 +99,21 @@ class UDASegmentor(BaseModel):
                                 (Q = softmax of P upsampled to the crop)
             pfr.loss_style,
             pfr.loss_content  = lambda_pfr * L_pfr(C_s, C_t)
+            st.loss_ce        = lambda_st * L_st: the student on
+                                ClassMix(x_s, x_t) against the teacher's
+                                pseudo-labels; st.pseudo_weight logged
+        teacher update (self-training): EMA of the segmentor
         discriminator update, on Q_s.detach() and Q_t.detach():
             disc.loss_src = GAN(D(Q_s), source) / 2
             disc.loss_tgt = GAN(D(Q_t), target) / 2
 
     A zero weight removes its term and everything only it needs: with
-    ``lambda_adv=0`` there is no D update and no softmax; with both weights 0
-    the target is not even forwarded (source-only training). The segmentor
+    ``lambda_adv=0`` there is no D update and no softmax; with
+    ``lambda_st=0`` no teacher forward, mix or EMA; with all weights 0 the
+    target is not even forwarded (source-only training). The segmentor
     is called through its own ``forward``, so that the DDP wrapper mmengine's
     ``MMSeparateDistributedDataParallel`` puts around it synchronises its
-    gradients.
+    gradients. Each update checks its loss first (``nonfinite``).
 
     Inference (:meth:`forward`, :meth:`val_step`, :meth:`test_step`) is the
     segmentor's own, so mmseg's evaluators, ``tools/test.py`` and
@@ -115,14 +129,24 @@ class UDASegmentor(BaseModel):
             updated, so ``--cfg-options model.lambda_adv=0`` needs no other
             change; source-only configs set it to None.
         pfr_loss: Config of the PFR loss (``PFRLoss``).
+        self_training: Config of the self-training term
+            (``MeanTeacherSelfTraining``); needed when ``lambda_st > 0``,
+            built but idle when it is 0. Its teacher is a child of this
+            model (``self_training.teacher``), saved in checkpoints.
         lambda_adv: Weight of ``L_adv``; the paper uses 0.002 (AdaptSegNet's
             single-level setting 0.001).
         lambda_pfr: Weight of ``L_pfr``; the paper uses 0.004.
+        lambda_st: Weight of ``L_st``; 0 (off) by default, 1 in DACS and
+            DAFormer.
         gan_loss: ``'BCE'`` (vanilla GAN, AdaptSegNet) or ``'LS'`` (LSGAN).
         fuse_forward: Forward source and target as one concatenated batch
             when their crops have the same size and no normalisation layer
             mixes samples (BatchNorm in training mode); mathematically the
             same as two forwards, and faster.
+        nonfinite: ``'stop'`` (default): a NaN or infinite loss term stops
+            training before its update, naming the term and the iteration;
+            ``'skip'``: that update is skipped and counted
+            (``nonfinite.skipped`` in the log).
         train_cfg: Must be None; accepted because ``mmseg.apis.init_model``
             sets it. The segmentor's own ``train_cfg`` goes in its config.
         pretrained: Must be None; likewise set by ``init_model``.
@@ -136,10 +160,13 @@ class UDASegmentor(BaseModel):
         segmentor: ConfigType,
         discriminator: OptConfigType = None,
         pfr_loss: ConfigType = dict(type='PFRLoss'),
+        self_training: OptConfigType = None,
         lambda_adv: float = 0.002,
         lambda_pfr: float = 0.004,
+        lambda_st: float = 0.0,
         gan_loss: str = 'BCE',
         fuse_forward: bool = True,
+        nonfinite: str = 'stop',
         train_cfg: OptConfigType = None,
         pretrained: Optional[str] = None,
         data_preprocessor: OptConfigType = None,
@@ -157,18 +184,22 @@ class UDASegmentor(BaseModel):
                     f'UDASegmentor takes no {name}; set it in '
                     f'the segmentor config'
                 )
-        if lambda_adv < 0 or lambda_pfr < 0:
-            raise ValueError(
-                'lambda_adv and lambda_pfr must be >= 0, got '
-                f'{lambda_adv} and {lambda_pfr}'
-            )
+        weights = dict(
+            lambda_adv=lambda_adv, lambda_pfr=lambda_pfr, lambda_st=lambda_st
+        )
+        negative = {k: v for k, v in weights.items() if v < 0}
+        if negative:
+            raise ValueError(f'loss weights must be >= 0, got {negative}')
         self.lambda_adv = lambda_adv
         self.lambda_pfr = lambda_pfr
+        self.lambda_st = lambda_st
         self.gan_loss = check_gan_loss_type(gan_loss)
         self.fuse_forward = fuse_forward
+        self.nonfinite = check_nonfinite_policy(nonfinite)
         self._init_segmentor(segmentor)
         self._init_discriminator(discriminator)
         self._init_pfr(pfr_loss)
+        self._init_self_training(self_training)
 
     def _init_segmentor(self, cfg: ConfigType) -> None:
         self.segmentor = MODELS.build(cfg)
@@ -200,6 +231,17 @@ class UDASegmentor(BaseModel):
             )
         self.pfr_loss = MODELS.build(cfg)
 
+    def _init_self_training(self, cfg: OptConfigType) -> None:
+        if cfg is not None:
+            self.self_training = MODELS.build(
+                cfg, default_args=dict(student=self.segmentor)
+            )
+        elif self.lambda_st > 0:
+            raise ValueError(
+                'lambda_st > 0 needs a self_training config, e.g. '
+                "dict(type='MeanTeacherSelfTraining')"
+            )
+
     @property
     def inner_segmentor(self) -> EncoderDecoder:
         """The segmentor itself, also when a DDP wrapper holds it."""
@@ -215,16 +257,18 @@ class UDASegmentor(BaseModel):
     @property
     def uses_target(self) -> bool:
         """Whether any loss needs the target domain."""
-        return self.lambda_adv > 0 or self.lambda_pfr > 0
+        return self.lambda_adv > 0 or self.lambda_pfr > 0 or self.lambda_st > 0
 
     def train_step(
         self, data: dict, optim_wrapper: OptimWrapperDict
     ) -> Dict[str, Tensor]:
-        """One UDA iteration: a segmentor update, then a D update.
+        """One UDA iteration: a segmentor update, the teacher's EMA update
+        (self-training), then a D update (adversarial).
 
         Args:
             data: ``dict(source=..., target=...)``, each an mmseg batch
                 (``inputs`` and ``data_samples``); target labels are unused.
+                ``target`` may be absent when no loss needs it.
             optim_wrapper: Holds ``'segmentor'`` and, with ``lambda_adv > 0``,
                 ``'discriminator'``.
 
@@ -232,16 +276,25 @@ class UDASegmentor(BaseModel):
             The log variables of both updates (see the class docstring).
         """
         source, target = self.preprocess(data)
+        if self.lambda_st > 0 and current_iteration() == 0:
+            self.self_training.sync(self.inner_segmentor)
         with optim_wrapper['segmentor'].optim_context(self.segmentor):
             losses, predictions = self.segmentor_losses(source, target)
         loss, log_vars = self.parse_losses(losses)
-        optim_wrapper['segmentor'].update_params(loss)
+        if may_update(loss, losses, 'segmentor', self.nonfinite):
+            optim_wrapper['segmentor'].update_params(loss)
+        if self.lambda_st > 0:
+            self.self_training.ema_update(
+                self.inner_segmentor, current_iteration() + 1
+            )
         if predictions is not None:
             log_vars.update(
                 self._discriminator_step(
                     predictions, optim_wrapper['discriminator']
                 )
             )
+        if self.nonfinite == 'skip':
+            log_vars['nonfinite.skipped'] = skipped_count()
         return log_vars
 
     def preprocess(self, data: dict) -> Tuple[dict, Optional[dict]]:
@@ -249,8 +302,15 @@ class UDASegmentor(BaseModel):
         no target when no loss needs it."""
         preprocess = self.inner_segmentor.data_preprocessor
         source = preprocess(data['source'], True)
-        target = preprocess(data['target'], True) if self.uses_target else None
-        return source, target
+        if not self.uses_target:
+            return source, None
+        if data.get('target') is None:
+            raise ValueError(
+                'UDASegmentor: a loss needs the target domain (lambda_adv, '
+                'lambda_pfr or lambda_st > 0), but the batch has no target '
+                'images; give the UDADataset a target dataset'
+            )
+        return source, preprocess(data['target'], True)
 
     def segmentor_losses(
         self, source: dict, target: Optional[dict]
@@ -272,6 +332,8 @@ class UDASegmentor(BaseModel):
             predictions = Predictions(source_probs, target_probs.detach())
         if self.lambda_pfr > 0:
             losses.update(self._pfr_loss(src.stages, tgt.stages))
+        if self.lambda_st > 0:
+            losses.update(self._self_training_loss(source, target))
         return losses, predictions
 
     def _forward_domains(
@@ -345,8 +407,7 @@ class UDASegmentor(BaseModel):
         """``lambda_adv * L_adv``: M learns to make D call target predictions
         source. D is frozen and called unwrapped: none of its parameters
         gets a gradient here, so its DDP wrapper has nothing to track."""
-        with frozen(self.inner_discriminator):
-            scores = self.inner_discriminator(target_probs)
+        scores = frozen_call(self.inner_discriminator, target_probs)
         return {
             'adv.loss_adv': self.lambda_adv
             * gan_loss(scores, SOURCE_LABEL, self.gan_loss)
@@ -362,6 +423,44 @@ class UDASegmentor(BaseModel):
         )
         return {f'pfr.{k}': self.lambda_pfr * v for k, v in losses.items()}
 
+    def _self_training_loss(
+        self, source: dict, target: dict
+    ) -> Dict[str, Tensor]:
+        """``lambda_st * L_st`` on ClassMix images of this batch, with the
+        step's own random generator (seeded by the run's seed, the
+        iteration and the rank, so a resumed run mixes the same way)."""
+        seg = self.inner_segmentor
+        labels = torch.stack(
+            [s.gt_sem_seg.data[0] for s in source['data_samples']]
+        )
+        losses = self.self_training.loss(
+            lambda x: self.segmentor(x, mode='tensor'),
+            source['inputs'],
+            labels,
+            target['inputs'],
+            self._image_norm(),
+            self._step_generator(),
+            seg.decode_head.align_corners,
+            seg.decode_head.ignore_index,
+        )
+        losses['loss_ce'] = self.lambda_st * losses['loss_ce']
+        return add_prefix(losses, 'st')
+
+    def _image_norm(self) -> ImageNorm:
+        """How the segmentor's data preprocessor normalises its inputs."""
+        pre = self.inner_segmentor.data_preprocessor
+        if not pre._enable_normalize:
+            one = torch.ones(3, 1, 1, device=pre.device)
+            return ImageNorm(0 * one, one, not pre.channel_conversion)
+        return ImageNorm(pre.mean, pre.std, not pre.channel_conversion)
+
+    @staticmethod
+    def _step_generator() -> torch.Generator:
+        """A CPU generator seeded by (run seed, iteration, rank)."""
+        key = [torch.initial_seed(), current_iteration(), get_rank()]
+        seed = int(np.random.SeedSequence(key).generate_state(1)[0])
+        return torch.Generator().manual_seed(seed)
+
     def _discriminator_step(
         self, predictions: Predictions, optim_wrapper: OptimWrapper
     ) -> Dict[str, Tensor]:
@@ -376,7 +475,8 @@ class UDASegmentor(BaseModel):
                 / 2,
             }
         loss, log_vars = self.parse_losses(losses)
-        optim_wrapper.update_params(loss)
+        if may_update(loss, losses, 'discriminator', self.nonfinite):
+            optim_wrapper.update_params(loss)
         log_vars['acc_src'] = domain_accuracy(
             src_scores, SOURCE_LABEL, self.gan_loss
         )

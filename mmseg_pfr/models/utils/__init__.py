@@ -1,0 +1,13 @@
+from .class_mix import ClassMix, ImageNorm, MixedBatch, class_mask
+from .photometric import color_jitter, gaussian_blur, hsv_to_rgb, rgb_to_hsv
+
+__all__ = [
+    'ClassMix',
+    'ImageNorm',
+    'MixedBatch',
+    'class_mask',
+    'color_jitter',
+    'gaussian_blur',
+    'hsv_to_rgb',
+    'rgb_to_hsv',
+]
