@@ -16,7 +16,7 @@ from .transforms import (
     LoadTrainIdAnnotations,
 )
 from .uda_dataset import UDADataset
-from .uda_sampler import UDAInfiniteSampler
+from .uda_sampler import StreamIndex, UDAInfiniteSampler
 
 __all__ = [
     'CITYSCAPES_ID_TO_TRAIN_ID',
@@ -30,6 +30,7 @@ __all__ = [
     'LabelSizeWarning',
     'LoadTrainIdAnnotations',
     'RawLabelDataset',
+    'StreamIndex',
     'SynthiaDataset',
     'UDADataset',
     'UDAInfiniteSampler',

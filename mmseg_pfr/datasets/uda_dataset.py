@@ -1,16 +1,17 @@
 """The paired dataset of unsupervised domain adaptation."""
 
 import copy
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 from mmengine.dataset import Compose
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
-from mmseg.utils import ConfigType
+from mmseg.utils import ConfigType, OptConfigType
 from torch.utils.data import Dataset
 
 from .layout import build_checked_dataset, pipeline_loads_labels
+from .uda_sampler import StreamIndex, sample_randomness
 
 
 @DATASETS.register_module()
@@ -21,15 +22,23 @@ class UDADataset(Dataset):
     its dataset's pipeline returns (``dict(inputs=..., data_samples=...)``
     from ``PackSegInputs``); mmengine's ``pseudo_collate`` turns a batch of
     them into ``dict(source=dict(inputs=[...], data_samples=[...]),
-    target=dict(...))``, what ``UDASegmentor.train_step`` consumes.
+    target=dict(...))``, what ``UDASegmentor.train_step`` consumes. With
+    ``target=None`` (source-only and target-oracle training, where no loss
+    uses a target image) no target is loaded: samples, and so batches, are
+    ``dict(source=...)`` alone.
 
     The length is the source's. The target sample is drawn at random:
 
     - with :class:`~mmseg_pfr.datasets.UDAInfiniteSampler` (the configs'
-      choice), the index is a ``(source, target)`` pair from two
-      independent seeded shuffles, so pairs change from epoch to epoch and a
-      resumed run, which replays the sampler, sees exactly the same pairs
-      whatever the number of workers;
+      choice), the index is a :class:`~mmseg_pfr.datasets.StreamIndex`: a
+      ``(source, target)`` pair from two independent seeded shuffles, and
+      its position in the stream, which seeds the sample's random
+      augmentations per domain (numpy's and Python's generators, restored
+      afterwards). So pairs change from epoch to epoch, and a resumed run
+      sees exactly the same pairs and augmentations whatever the number of
+      workers;
+    - with a ``(source, target)`` tuple, that pair, augmented from the
+      global generators;
     - with a plain ``int`` index (mmengine's samplers, ``dataset[i]``), the
       target index is drawn from a generator seeded by ``(seed, i)``: the
       same pair every time ``i`` comes up.
@@ -46,17 +55,19 @@ class UDADataset(Dataset):
     Args:
         source: Config of the labelled source dataset.
         target: Config of the target dataset; its ``seg_map_path`` may be
-            left out.
+            left out. None loads no target.
         seed: Seed of the target draws for ``int`` indices.
     """
 
     def __init__(
-        self, source: ConfigType, target: ConfigType, seed: int = 0
+        self, source: ConfigType, target: OptConfigType, seed: int = 0
     ) -> None:
-        refuse_label_loading(Compose(target.get('pipeline', [])))
         self.source: BaseSegDataset = build_checked_dataset(source)
-        self.target: BaseSegDataset = build_checked_dataset(target)
-        check_label_spaces(self.source, self.target)
+        self.target: Optional[BaseSegDataset] = None
+        if target is not None:
+            refuse_label_loading(Compose(target.get('pipeline', [])))
+            self.target = build_checked_dataset(target)
+            check_label_spaces(self.source, self.target)
         self.seed = seed
 
     @property
@@ -67,20 +78,44 @@ class UDADataset(Dataset):
     def __len__(self) -> int:
         return len(self.source)
 
-    def __getitem__(self, idx: Union[int, Tuple[int, int]]) -> Dict[str, dict]:
-        """The source sample and its target partner.
+    def __getitem__(
+        self, idx: Union[int, Tuple[int, int], StreamIndex]
+    ) -> Dict[str, dict]:
+        """The source sample and its target partner (none without a target).
 
         Args:
-            idx: A source index (the target is drawn from ``(seed, idx)``)
-                or a ``(source index, target index)`` pair.
+            idx: A source index (the target is drawn from ``(seed, idx)``),
+                a ``(source index, target index)`` pair or a
+                :class:`StreamIndex` (also seeds the augmentations).
         """
+        if isinstance(idx, StreamIndex):
+            return self._pair(idx.source, idx.target, idx)
         if isinstance(idx, tuple):
-            source_idx, target_idx = idx
-        else:
-            source_idx, target_idx = idx, self.target_index(idx)
-        return dict(
-            source=self.source[source_idx], target=self.target[target_idx]
-        )
+            return self._pair(*idx)
+        target_idx = None if self.target is None else self.target_index(idx)
+        return self._pair(idx, target_idx)
+
+    def _pair(
+        self,
+        source_idx: int,
+        target_idx: Optional[int],
+        stream: Optional[StreamIndex] = None,
+    ) -> Dict[str, dict]:
+        sample = dict(source=self._load('source', source_idx, stream))
+        if self.target is not None:
+            sample['target'] = self._load('target', target_idx, stream)
+        return sample
+
+    def _load(
+        self, domain: str, index: int, stream: Optional[StreamIndex]
+    ) -> dict:
+        """One domain's sample, with the randomness of its ``stream``
+        position when given."""
+        dataset = getattr(self, domain)
+        if stream is None:
+            return dataset[index]
+        with sample_randomness(stream, domain):
+            return dataset[index]
 
     def target_index(self, idx: int) -> int:
         """The target partner of source index ``idx`` for ``int`` indices."""

@@ -11,7 +11,11 @@ from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS, MODELS
 from test_datasets.tiny_configs import uda_dataset_cfg
 
-from mmseg_pfr.datasets import DatasetLayoutError
+from mmseg_pfr.datasets import (
+    DatasetLayoutError,
+    StreamIndex,
+    UDAInfiniteSampler,
+)
 
 CLASSES = CityscapesDataset.METAINFO['classes']
 
@@ -144,3 +148,66 @@ def test_wrong_target_data_root_names_the_path_and_layout(tmp_path):
         'layout: leftImg8bit/<split>/<city>/*_leftImg8bit.png and '
         'gtFine/<split>/<city>/*_gtFine_labelTrainIds.png.'
     )
+
+
+def augmented(pipeline, crop=(16, 16)):
+    """``pipeline`` with a random crop (h, w) and flip before packing."""
+    return pipeline[:-1] + [
+        dict(type='RandomCrop', crop_size=crop),
+        dict(type='RandomFlip', prob=0.5),
+        pipeline[-1],
+    ]
+
+
+def test_stream_index_draws_augmentations_from_its_position(tmp_path):
+    cfg = uda_dataset_cfg(tmp_path)
+    for domain in ('source', 'target'):
+        cfg[domain]['pipeline'] = augmented(cfg[domain]['pipeline'])
+    dataset = DATASETS.build(cfg)
+    np.random.seed(0)
+    state = np.random.get_state()[1].copy()
+    samples = [
+        dataset[StreamIndex(source=1, target=2, position=p, seed=0)]
+        for p in range(8)
+    ]
+    # The global generator is where it was: the draws were the position's.
+    assert np.array_equal(np.random.get_state()[1], state)
+    again = dataset[StreamIndex(source=1, target=2, position=5, seed=0)]
+    for domain in ('source', 'target'):
+        assert again[domain]['inputs'].equal(samples[5][domain]['inputs'])
+        # The same image, cropped and flipped differently by position.
+        crops = {s[domain]['inputs'].numpy().tobytes() for s in samples}
+        assert len(crops) > 4
+    assert again['source']['data_samples'].gt_sem_seg.data.equal(
+        samples[5]['source']['data_samples'].gt_sem_seg.data
+    )
+
+
+def test_without_a_target_only_the_source_is_loaded(tmp_path):
+    cfg = dict(uda_dataset_cfg(tmp_path), target=None)
+    dataset = DATASETS.build(cfg)
+    assert dataset.target is None and len(dataset) == 5
+    index = StreamIndex(source=3, target=None, position=0, seed=0)
+    for sample in (dataset[index], dataset[2], dataset[(4, None)]):
+        assert set(sample) == {'source'}
+    sampler = UDAInfiniteSampler(dataset, seed=0)
+    batch = pseudo_collate([dataset[i] for _, i in zip(range(2), sampler)])
+    assert set(batch) == {'source'}
+    assert set(batch['source']) == {'inputs', 'data_samples'}
+    model = MODELS.build(
+        ConfigDict(
+            type='UDASegmentor',
+            segmentor=tiny_segmentor_cfg(num_classes=19),
+            lambda_adv=0.0,
+            lambda_pfr=0.0,
+        )
+    )
+    optim = build_optim_wrapper(
+        model,
+        dict(
+            constructor='UDAOptimWrapperConstructor',
+            segmentor=dict(optimizer=dict(type='SGD', lr=1e-3)),
+        ),
+    )
+    log = model.train_step(batch, optim)
+    assert torch.isfinite(log['loss'])

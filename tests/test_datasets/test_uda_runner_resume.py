@@ -1,23 +1,58 @@
-"""A UDA run on the real data path (UDADataset, UDAInfiniteSampler, a
-Cityscapes-layout val set, SubsetIoUMetric) through mmengine's runner:
-resuming from a checkpoint gives the uninterrupted run's weights."""
+"""A UDA run on the real data path (UDADataset, UDAInfiniteSampler,
+NoReplayIterBasedTrainLoop, a Cityscapes-layout val set, SubsetIoUMetric)
+through mmengine's runner: resuming from a checkpoint gives the
+uninterrupted run's weights, with random augmentations and with any number
+of data loader workers, and loads no sample of the iterations already
+trained."""
 
 import torch
 from helpers import tiny_segmentor_cfg, toy_training_config
 from mmengine.config import Config
 from mmengine.runner import Runner
+from mmseg.registry import DATASETS
+from test_datasets.test_uda_dataset import augmented
 from test_datasets.tiny_configs import uda_dataset_cfg
 
-from mmseg_pfr.datasets import SYNTHIA_16_CLASSES
+from mmseg_pfr.datasets import SYNTHIA_16_CLASSES, UDADataset
 
 
-def run(tmp_path, work_dir: str, max_iters: int, resume_from=None):
+@DATASETS.register_module()
+class PositionLoggingUDADataset(UDADataset):
+    """A UDADataset that appends the stream position of every sample it
+    loads to ``log_file`` (from worker processes too)."""
+
+    def __init__(self, log_file: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.log_file = log_file
+
+    def __getitem__(self, idx):
+        with open(self.log_file, 'a') as f:
+            f.write(f'{idx.position}\n')
+        return super().__getitem__(idx)
+
+
+def loaded_positions(log_file) -> list:
+    return sorted(int(line) for line in log_file.read_text().split())
+
+
+def run(tmp_path, work_dir: str, num_workers: int, resume_from=None):
+    """Four iterations of batch 2, checkpoints at 2 and 4."""
     cfg = toy_training_config(str(tmp_path / work_dir), max_iters=4)
-    cfg['train_cfg']['max_iters'] = max_iters
+    cfg['train_cfg']['type'] = 'NoReplayIterBasedTrainLoop'
     cfg['model']['segmentor'] = tiny_segmentor_cfg(num_classes=19)
     cfg['model']['discriminator']['num_classes'] = 19
+    dataset = uda_dataset_cfg(tmp_path)
+    for domain in ('source', 'target'):
+        # D's five stride-2 convolutions need 32 pixels.
+        pipeline = dataset[domain]['pipeline']
+        dataset[domain]['pipeline'] = augmented(pipeline, crop=(32, 32))
+    dataset.update(
+        type='PositionLoggingUDADataset',
+        log_file=str(tmp_path / f'{work_dir}.log'),
+    )
     cfg['train_dataloader'].update(
-        dataset=uda_dataset_cfg(tmp_path),
+        dataset=dataset,
+        num_workers=num_workers,
         sampler=dict(type='UDAInfiniteSampler', shuffle=True),
     )
     val = dict(
@@ -52,11 +87,17 @@ def test_resumed_run_matches_the_uninterrupted_one(tmp_path, monkeypatch):
     monkeypatch.setattr(
         Config, 'pretty_text', property(lambda cfg: repr(cfg.to_dict()))
     )
-    whole = run(tmp_path, 'whole', max_iters=4)  # checkpoints at 2 and 4
+    whole = run(tmp_path, 'whole', num_workers=0)
     assert 0 <= whole.message_hub.get_scalar('val/mIoU16').current() <= 100
+    assert loaded_positions(tmp_path / 'whole.log') == list(range(8))
+    # Resumed at iteration 2 with two workers, which prepare batches in
+    # their own processes and load ahead of training.
     resumed = run(
-        tmp_path, 'resumed', 4, resume_from=tmp_path / 'whole/iter_2.pth'
+        tmp_path, 'resumed', 2, resume_from=tmp_path / 'whole/iter_2.pth'
     )
+    loaded = loaded_positions(tmp_path / 'resumed.log')
+    assert min(loaded) == 4  # nothing of the first two iterations
+    assert set(range(4, 8)) <= set(loaded)
     expected = whole.model.state_dict()
     got = resumed.model.state_dict()
     assert all(torch.equal(expected[k], got[k]) for k in expected)

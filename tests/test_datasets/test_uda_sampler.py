@@ -1,25 +1,43 @@
-"""UDAInfiniteSampler: seeded pair streams, sharding, resume equivalence."""
+"""UDAInfiniteSampler: seeded pair streams, sharding, resuming, and each
+sample's randomness from its stream position."""
 
 import itertools
+import random
 
+import numpy as np
 import pytest
 from mmengine.runner import Runner
 from mmseg.registry import DATASETS
 from test_datasets.tiny_configs import uda_dataset_cfg
 
-from mmseg_pfr.datasets import UDAInfiniteSampler
+from mmseg_pfr.datasets import StreamIndex, UDAInfiniteSampler
 from mmseg_pfr.datasets import uda_sampler as sampler_module
+from mmseg_pfr.datasets.uda_sampler import sample_randomness
 
 
 class Sizes:
     """Stands in for a UDADataset: only the two lengths matter."""
 
-    def __init__(self, source: int, target: int) -> None:
-        self.source, self.target = range(source), range(target)
+    def __init__(self, source: int, target) -> None:
+        self.source = range(source)
+        self.target = None if target is None else range(target)
+
+
+def take_indices(sampler, n):
+    return list(itertools.islice(iter(sampler), n))
 
 
 def take(sampler, n):
-    return list(itertools.islice(iter(sampler), n))
+    """The first ``n`` (source, target) pairs of a sampler."""
+    return [(i.source, i.target) for i in take_indices(sampler, n)]
+
+
+def shard_of(rank, world_size, monkeypatch, *args, **kwargs):
+    """A sampler as rank ``rank`` of ``world_size`` builds it."""
+    monkeypatch.setattr(
+        sampler_module, 'get_dist_info', lambda: (rank, world_size)
+    )
+    return UDAInfiniteSampler(*args, **kwargs)
 
 
 def test_each_stream_is_a_sequence_of_permutations():
@@ -56,14 +74,76 @@ def test_unshuffled_streams_go_in_order():
 
 
 def test_ranks_share_one_stream(monkeypatch):
-    whole = take(UDAInfiniteSampler(Sizes(7, 5), seed=1), 40)
-    shards = []
-    for rank in (0, 1):
-        monkeypatch.setattr(
-            sampler_module, 'get_dist_info', lambda rank=rank: (rank, 2)
-        )
-        shards.append(take(UDAInfiniteSampler(Sizes(7, 5), seed=1), 20))
+    whole = take_indices(UDAInfiniteSampler(Sizes(7, 5), seed=1), 40)
+    shards = [
+        take_indices(shard_of(rank, 2, monkeypatch, Sizes(7, 5), seed=1), 20)
+        for rank in (0, 1)
+    ]
     assert [p for pair in zip(*shards) for p in pair] == whole
+    assert [i.position for i in whole] == list(range(40))
+    assert {i.seed for i in whole} == {1}
+
+
+@pytest.mark.parametrize('shuffle', [True, False])
+def test_resume_starts_after_the_consumed_pairs(shuffle):
+    whole = take_indices(UDAInfiniteSampler(Sizes(7, 5), shuffle, 3), 100)
+    for consumed in (1, 6, 7, 35, 61):
+        sampler = UDAInfiniteSampler(Sizes(7, 5), shuffle, 3)
+        sampler.resume(consumed)
+        assert take_indices(sampler, 100 - consumed) == whole[consumed:]
+        # Every later iteration starts there too (a loader restarting).
+        assert take_indices(sampler, 3) == whole[consumed : consumed + 3]
+
+
+def test_resume_on_each_rank_continues_its_share(monkeypatch):
+    whole = take_indices(UDAInfiniteSampler(Sizes(7, 5), seed=1), 60)
+    for rank in (0, 1):
+        sampler = shard_of(rank, 2, monkeypatch, Sizes(7, 5), seed=1)
+        sampler.resume(9)
+        assert take_indices(sampler, 10) == whole[18 + rank : 38 : 2]
+
+
+def test_resume_takes_the_checkpoints_seed():
+    # mmengine's resume restores the checkpoint's seed after the loader
+    # (and its sampler) were built with the config's.
+    expected = take_indices(UDAInfiniteSampler(Sizes(7, 5), seed=5), 20)
+    sampler = UDAInfiniteSampler(Sizes(7, 5), seed=9)
+    sampler.resume(4, seed=5)
+    assert take_indices(sampler, 16) == expected[4:]
+
+
+def test_without_a_target_only_the_source_stream_is_drawn():
+    paired = take_indices(UDAInfiniteSampler(Sizes(7, 5), seed=2), 30)
+    alone = take_indices(UDAInfiniteSampler(Sizes(7, None), seed=2), 30)
+    assert [i.target for i in alone] == [None] * 30
+    assert [i._replace(target=None) for i in paired] == alone
+
+
+def augmentation_draws():
+    return np.random.rand(3).tolist(), random.random()
+
+
+def test_sample_randomness_depends_on_seed_position_and_domain():
+    index = StreamIndex(source=4, target=2, position=17, seed=0)
+    np.random.seed(123)
+    random.seed(123)
+    before = augmentation_draws()
+    np.random.seed(123)
+    random.seed(123)
+    with sample_randomness(index, 'source'):
+        draws = augmentation_draws()
+    # The global generators go on as if nothing had drawn from them.
+    assert augmentation_draws() == before
+    with sample_randomness(index._replace(source=0, target=0), 'source'):
+        assert augmentation_draws() == draws  # the indices do not count
+    others = [
+        (index._replace(position=18), 'source'),
+        (index._replace(seed=1), 'source'),
+        (index, 'target'),
+    ]
+    for other, domain in others:
+        with sample_randomness(other, domain):
+            assert augmentation_draws() != draws
 
 
 def test_refuses_a_plain_dataset():
@@ -81,7 +161,7 @@ def test_len_is_the_sources():
 
 def loader_pairs(cfg, num_workers, skip, n):
     """Image names of the pairs of ``n`` batches of a data loader built by
-    mmengine's runner, after skipping ``skip`` batches as its resume does."""
+    mmengine's runner, its sampler resumed after ``skip`` batches."""
     loader = Runner.build_dataloader(
         dict(
             batch_size=2,
@@ -91,9 +171,8 @@ def loader_pairs(cfg, num_workers, skip, n):
         ),
         seed=2024,
     )
+    loader.sampler.resume(2 * skip)
     batches = iter(loader)
-    for _ in range(skip):
-        next(batches)
     names = []
     for _ in range(n):
         batch = next(batches)

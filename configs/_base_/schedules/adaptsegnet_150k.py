@@ -27,7 +27,7 @@ poly = dict(
 )
 param_scheduler = dict(segmentor=[poly], discriminator=[poly])
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=150000, val_interval=4000
+    type='NoReplayIterBasedTrainLoop', max_iters=150000, val_interval=4000
 )
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -1,0 +1,3 @@
+from .no_replay_loop import NoReplayIterBasedTrainLoop
+
+__all__ = ['NoReplayIterBasedTrainLoop']
