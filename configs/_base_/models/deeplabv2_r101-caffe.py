@@ -38,10 +38,13 @@ model = dict(
             dilations=(1, 1, 2, 4),
             contract_dilation=False,
             norm_cfg=dict(type='BN', requires_grad=False),  # affine frozen
-            # BN keeps the COCO statistics, never updated by target data.
-            # (AdaptSegNet's code leaves BN in training mode, so it
-            # normalises with batch statistics and its running ones drift:
-            # AdaptSegNet issue #79.)
+            # BN keeps the COCO statistics, never updated by target data:
+            # at batch 1 the batch statistics of one image are noisy, and
+            # running statistics updated by both domains drift towards a
+            # mix that evaluation then uses (AdaptSegNet issue #79).
+            # AdaptSegNet's own code leaves BN in training mode (affine
+            # frozen, batch statistics): norm_eval=False reproduces it, and
+            # the domains are then forwarded separately, never fused.
             norm_eval=True,
             init_cfg=dict(
                 type='Pretrained',
@@ -49,5 +52,13 @@ model = dict(
                 prefix='backbone.',
             ),
         ),
+        # The ceil-mode grid puts output cell i at input pixel 8i (161
+        # cells for 1280 pixels): align_corners=True maps it there within a
+        # pixel, as AdaptSegNet interpolates in training and evaluation;
+        # False misplaces cells by 3.5 to 4.5 input pixels (up to 8.4 on
+        # full-size labels), varying with position, which no convolution
+        # can learn away. Every resize of the logits uses it (loss,
+        # prediction, D's input, pseudo-labels).
+        decode_head=dict(align_corners=True),
     )
 )

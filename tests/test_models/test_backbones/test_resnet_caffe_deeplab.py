@@ -82,3 +82,37 @@ def test_without_ceil_mode_it_is_mmseg_resnet():
     with torch.no_grad():
         for a, b in zip(ours(x), theirs(x)):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def landing_pixels(head, cells: int, pixels: int) -> torch.Tensor:
+    """Where each of ``cells`` logit columns lands after the head resizes
+    its logits to ``pixels`` columns: the argmax pixel of a one-hot cell."""
+    logits = torch.eye(cells).view(1, cells, 1, cells)  # class c peaks at c
+    meta = dict(
+        img_shape=(1, pixels), ori_shape=(1, pixels), pad_shape=(1, pixels)
+    )
+    head.num_classes = cells
+    probs = head.predict_by_feat(logits, [meta])[0, :, 0, :]  # (cells, px)
+    return probs.argmax(dim=1).float()
+
+
+@pytest.mark.parametrize('pixels', [1280, 1024, 2048])
+def test_config_head_puts_cell_i_at_pixel_8i(pixels):
+    # The ceil-mode grid: cell i of conv5_x is centred on input pixel 8i
+    # (161 cells for 1280 pixels). With the config's align_corners=True
+    # each cell's logits land there within a pixel, also on 2048-pixel
+    # labels predicted from a 1024-pixel input (16i).
+    cfg = Config.fromfile(str(CONFIG)).model.segmentor.decode_head
+    assert cfg.align_corners is True
+    input_px = 1024 if pixels == 2048 else pixels
+    cells = caffe_grid(input_px)[1]
+    assert cells == input_px // 8 + 1
+    head = MODELS.build(cfg.to_dict())
+    scale = pixels / input_px
+    expected = 8 * scale * torch.arange(cells).float()
+    landed = landing_pixels(head, cells, pixels)
+    assert (landed - expected).abs().max() <= max(1.0, scale)
+    # align_corners=False would misplace cells by several pixels.
+    head.align_corners = False
+    wrong = (landing_pixels(head, cells, pixels) - expected).abs().max()
+    assert wrong >= 3.4 * scale
