@@ -26,6 +26,34 @@ uda = dict(
     # One concatenated forward for source+target when the crops match and
     # BN is frozen (same result, faster); False forces two forwards.
     fuse_forward=True,
+    # Self-training, off here (no self_training config, which mmengine
+    # could not merge a leaf's dict into): self-training leaf configs set
+    #   model = dict(self_training=_base_.mean_teacher, lambda_st=1.0)
+    lambda_st=0.0,
+    # A NaN/Inf loss term stops training before its update, naming the term;
+    # 'skip' skips such updates instead (counted in the log).
+    nonfinite='stop',
+)
+# Mean-teacher self-training with ClassMix (DACS, WACV 2021; DAFormer's
+# settings, CVPR 2022). L_st is weighted 1 (lambda_st) in both.
+mean_teacher = dict(
+    type='MeanTeacherSelfTraining',
+    alpha=0.99,  # EMA momentum of the teacher
+    pseudo_threshold=0.968,  # confident pixels: top probability above it
+    # Rows of each target image whose pseudo-labels get weight 0: DACS
+    # uses none; DAFormer 15 (top) and 120 (bottom: the ego car) on
+    # Cityscapes at 512 rows.
+    pseudo_weight_ignore_top=0,
+    pseudo_weight_ignore_bottom=0,
+    class_mix=dict(
+        type='ClassMix',
+        color_jitter_strength=0.2,
+        # DAFormer's color_jitter_probability=0.2 is the probability of
+        # *not* jittering (its code jitters when U(0, 1) > 0.2).
+        color_jitter_prob=0.8,
+        blur_prob=0.5,
+        blur_sigma=(0.15, 1.15),
+    ),
 )
 # The segmentor and D are updated by different optimizers in separate
 # backward passes, so each is wrapped in its own DDP on many GPUs.

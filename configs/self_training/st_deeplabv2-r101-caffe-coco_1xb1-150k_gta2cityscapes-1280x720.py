@@ -1,0 +1,15 @@
+# Self-training alone (DACS: mean teacher, ClassMix, L_st weighted 1) on
+# AdaptSegNet's network and data protocol (GTA5 1280x720, Cityscapes
+# 1024x512, batch 1, SGD 2.5e-4, 150k iterations), so that it compares with
+# the PFR and AdaptSegNet runs. DACS itself trains batch 2 on 512x512 crops
+# for 250k iterations (52.1 mIoU reported); the teacher's settings are in
+# _base_/uda/pfr_adv.py (mean_teacher).
+_base_ = '../pfr/pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
+model = dict(
+    lambda_adv=0.0,
+    lambda_pfr=0.0,
+    discriminator=None,
+    self_training=_base_.mean_teacher,
+    lambda_st=1.0,
+)
+optim_wrapper = dict(discriminator=None)
