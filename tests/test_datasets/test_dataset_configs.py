@@ -186,3 +186,72 @@ def test_real_gta_frame_through_the_gta_training_pipeline(tmp_path):
         assert (band == train_id).all(), (k, np.unique(band))
     # The image is the real frame, resized (RGB channel means differ).
     assert sample['inputs'].float().mean() > 20
+
+
+# One environment variable per dataset moves every dataloader that reads it.
+ROOT_VARIABLES = {
+    'GTADataset': ('GTA_ROOT', 'data/gta'),
+    'SynthiaDataset': ('SYNTHIA_ROOT', 'data/synthia'),
+    'CityscapesDataset': ('CITYSCAPES_ROOT', 'data/cityscapes'),
+}
+LEAF_CONFIGS = sorted(
+    p for p in CONFIGS.parents[1].rglob('*.py') if '_base_' not in p.parts
+)
+# A config per dataset fragment: UDA from GTA5 and from SYNTHIA, and GTA5
+# alone for a plain mmseg segmentor.
+ONE_PER_FRAGMENT = [
+    CONFIGS.parents[1] / name
+    for name in (
+        'pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py',
+        'pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_synthia2cityscapes-'
+        '1280x760.py',
+        'mmseg_baselines/deeplabv3plus_r101-d8_1xb2-80k_gta2cityscapes-'
+        '1280x720.py',
+    )
+]
+
+
+def dataset_roots(node, where: str = ''):
+    """``(where, dataset type, data_root)`` of every dataset in a config."""
+    if isinstance(node, dict):
+        if 'data_root' in node and 'type' in node:
+            yield where, node['type'], node['data_root']
+        for key, value in node.items():
+            yield from dataset_roots(value, f'{where}.{key}'.lstrip('.'))
+    elif isinstance(node, (list, tuple)):
+        for k, value in enumerate(node):
+            yield from dataset_roots(value, f'{where}[{k}]')
+
+
+@pytest.mark.parametrize('config', ONE_PER_FRAGMENT, ids=lambda p: p.name)
+def test_one_variable_per_dataset_moves_every_dataloader(config, monkeypatch):
+    for name, (variable, _) in ROOT_VARIABLES.items():
+        monkeypatch.setenv(variable, f'/elsewhere/{name}')
+    cfg = Config.fromfile(str(config)).to_dict()
+    loaders = [k for k in cfg if k.endswith('_dataloader') and cfg[k]]
+    roots = list(dataset_roots({k: cfg[k] for k in loaders}))
+    # Every dataloader has its datasets found (train: source and target).
+    assert {where.split('.')[0] for where, _, _ in roots} == set(loaders)
+    for where, kind, root in roots:
+        assert root == f'/elsewhere/{kind}', where
+
+
+def test_without_the_variables_the_data_is_under_data(monkeypatch):
+    for variable, _ in ROOT_VARIABLES.values():
+        monkeypatch.delenv(variable, raising=False)
+    cfg = Config.fromfile(str(ONE_PER_FRAGMENT[0])).to_dict()
+    roots = list(dataset_roots(cfg))
+    assert roots
+    for where, kind, root in roots:
+        assert root == ROOT_VARIABLES[kind][1], where
+
+
+def test_no_leaf_config_sets_a_data_root():
+    """Leaf configs take their data roots from the fragments, so the
+    variables above move every config's data."""
+    setting = [
+        p.name
+        for p in LEAF_CONFIGS
+        if 'data_root' in p.read_text() or "'data/" in p.read_text()
+    ]
+    assert not setting

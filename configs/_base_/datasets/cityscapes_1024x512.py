@@ -7,7 +7,10 @@
 # at 1024x512 and are scored against the full 2048x1024 labels. The labels
 # are loaded after Resize, so they keep their size, and the segmentor
 # resizes its logits to that size (ori_shape) before the metric compares.
-cityscapes_data_root = 'data/cityscapes'
+# Where the dataset is: data/cityscapes, or $CITYSCAPES_ROOT when that is
+# set (one place for the train, val, test and test-server dataloaders; see
+# docs/data_preparation.md).
+cityscapes_data_root = '{{$CITYSCAPES_ROOT:data/cityscapes}}'
 cityscapes_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(1024, 512), keep_ratio=False),

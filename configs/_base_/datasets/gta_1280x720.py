@@ -4,7 +4,9 @@
 # output instead; its excluded.txt is honoured either way). AdaptSegNet's
 # protocol, which the PFR paper follows, resizes every 1914x1052 frame to
 # 1280x720, aspect ratio not kept, and adds no augmentation.
-gta_data_root = 'data/gta'
+# Where the dataset is: data/gta, or $GTA_ROOT when that is set (one place
+# for every dataloader; see docs/data_preparation.md).
+gta_data_root = '{{$GTA_ROOT:data/gta}}'
 gta_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadTrainIdAnnotations'),

@@ -2,7 +2,9 @@
 # data/synthia, 16-bit class ids mapped to the 19 Cityscapes train ids at
 # load time (terrain, truck and train never occur). Its frames are
 # 1280x760 already; the resize keeps that size for any other input.
-synthia_data_root = 'data/synthia'
+# Where the dataset is: data/synthia, or $SYNTHIA_ROOT when that is set (one
+# place for every dataloader; see docs/data_preparation.md).
+synthia_data_root = '{{$SYNTHIA_ROOT:data/synthia}}'
 synthia_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadTrainIdAnnotations'),
