@@ -50,20 +50,22 @@ def test_there_are_configs():
 def test_config_trains_one_iteration(config):
     cfg = Config.fromfile(str(ROOT / config))
     assert cfg.model.type in ('UDASegmentor', 'EncoderDecoder')
+    uda = cfg.model.type == 'UDASegmentor'
     crops = config_crops(cfg, crop=(64, 64))
-    assert set(crops) == (
-        {'source', 'target'}
-        if cfg.model.type == 'UDASegmentor'
-        else {'source'}
-    )
+    # The domains its data loader loads: no target where no loss uses one.
+    loads_target = uda and cfg.train_dataloader.dataset.target is not None
+    assert set(crops) == ({'source', 'target'} if loads_target else {'source'})
     cfg.model = without_pretrained_weights(cfg.model.to_dict())
     set_crop(cfg, (64, 64))
     torch.manual_seed(0)
     model, optim, _ = build_training(cfg, 'cpu')
+    if uda:
+        # A config loads target images exactly when a loss uses them.
+        assert loads_target == model.uses_target
     # The config's batch size: BatchNorm after global pooling (ASPP) needs
     # more than one sample per batch.
     batch = cfg.train_dataloader.batch_size
-    data = random_batch(crops, batch, num_classes(model))
+    data = random_batch(crops, batch, num_classes(model), uda=uda)
     before = [
         p.detach().clone() for p in model.parameters() if p.requires_grad
     ]

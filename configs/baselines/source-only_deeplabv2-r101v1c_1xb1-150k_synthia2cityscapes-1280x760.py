@@ -4,3 +4,5 @@ _base_ = (
 )
 model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
 optim_wrapper = dict(discriminator=None)
+# No loss uses a target image: the data loader loads none.
+train_dataloader = dict(dataset=dict(target=None))

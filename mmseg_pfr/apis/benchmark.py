@@ -9,6 +9,7 @@ the figures compare with the plain-PyTorch anchor
 (``shared/bench/gpu_anchor.py``) doing the same work.
 """
 
+import itertools
 import statistics
 import time
 from contextlib import nullcontext
@@ -21,7 +22,7 @@ from mmengine.model import revert_sync_batchnorm
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from mmseg.structures import SegDataSample
 
 from .cli import enable_amp
@@ -47,13 +48,18 @@ def is_uda(cfg: Config) -> bool:
 
 
 def config_crops(cfg: Config, crop: Optional[Size] = None) -> Dict[str, Size]:
-    """The training crop of each domain (``source``, ``target``) of a UDA
-    config, or of the one domain (``source``) of a plain mmseg config:
-    ``crop`` for all when given, else what the pipelines produce, else the
-    size of the dataset's first image (which reads the dataset)."""
+    """The training crop of each domain the config's data loader loads
+    (``source``, and ``target`` unless a UDA config loads none) or of the
+    one domain (``source``) of a plain mmseg config: ``crop`` for all when
+    given, else what the pipelines produce, else the size of the dataset's
+    first image (which reads the dataset)."""
     dataset_cfg = cfg.train_dataloader.dataset
     domains = (
-        {domain: dataset_cfg[domain] for domain in ('source', 'target')}
+        {
+            domain: dataset_cfg[domain]
+            for domain in ('source', 'target')
+            if dataset_cfg.get(domain) is not None
+        }
         if is_uda(cfg)
         else dict(source=dataset_cfg)
     )
@@ -91,27 +97,29 @@ def random_sample(
 
 
 def random_batch(
-    crops: Dict[str, Size], batch: int, num_classes: int, seed: int = 0
+    crops: Dict[str, Size],
+    batch: int,
+    num_classes: int,
+    seed: int = 0,
+    *,
+    uda: bool,
 ) -> dict:
-    """A collated batch of random data in the config's format: pairs of
-    labelled source and unlabelled target samples for UDA, else samples."""
+    """A collated batch of random data in the config's format: for UDA
+    (``uda``), pairs of labelled source and unlabelled target samples, or
+    ``dict(source=...)`` alone without a ``target`` crop (as
+    ``UDADataset(target=None)`` gives); else plain samples."""
     gen = torch.Generator().manual_seed(seed)
-    if 'target' not in crops:
-        return pseudo_collate(
-            [
-                random_sample(crops['source'], num_classes, True, gen)
-                for _ in range(batch)
-            ]
-        )
-    return pseudo_collate(
-        [
-            dict(
-                source=random_sample(crops['source'], num_classes, True, gen),
-                target=random_sample(crops['target'], num_classes, False, gen),
-            )
-            for _ in range(batch)
-        ]
-    )
+
+    def element() -> dict:
+        source = random_sample(crops['source'], num_classes, True, gen)
+        if not uda:
+            return source
+        if 'target' not in crops:
+            return dict(source=source)
+        target = random_sample(crops['target'], num_classes, False, gen)
+        return dict(source=source, target=target)
+
+    return pseudo_collate([element() for _ in range(batch)])
 
 
 def num_classes(model: torch.nn.Module) -> int:
@@ -225,7 +233,7 @@ def benchmark_step(
     batch = batch or cfg.train_dataloader.batch_size
     torch.manual_seed(0)
     model, optim, context = build_training(cfg, device, amp)
-    data = random_batch(crops, batch, num_classes(model))
+    data = random_batch(crops, batch, num_classes(model), uda=is_uda(cfg))
     train_step = (
         torch.compile(model.train_step) if compile else (model.train_step)
     )
@@ -261,23 +269,42 @@ def _copy(data):
 
 
 def pipeline_throughput(cfg: Config, samples: int = 20) -> Dict[str, float]:
-    """Images per second one data loader worker prepares, per domain: the
-    config's training pipelines on its real files, one process."""
+    """What one data loader worker prepares per second, the config's
+    training pipelines on its real files in one process: images per domain
+    (``source_images_per_s``, ``target_images_per_s``), and training
+    samples (``samples_per_s``: one element of a batch, read as the data
+    loader reads it, at the sampler's indices; for UDA a source image and,
+    unless the config loads none, a target one)."""
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    loader = cfg.train_dataloader
+    dataset = DATASETS.build(loader.dataset)
     domains = (
-        dict(source=dataset.source, target=dataset.target)
+        {
+            name: getattr(dataset, name)
+            for name in ('source', 'target')
+            if getattr(dataset, name) is not None
+        }
         if hasattr(dataset, 'source')
         else dict(source=dataset)
     )
-    rates = {}
-    for name, data in domains.items():
-        n = min(samples, len(data))
-        data[0]  # first read: file system caches, lazy set-up
-        start = time.perf_counter()
-        for i in range(n):
-            data[i % len(data)]
-        rates[f'{name}_images_per_s'] = round(
-            n / (time.perf_counter() - start), 2
-        )
+    rates = {
+        f'{name}_images_per_s': _rate(data, range(min(samples, len(data))))
+        for name, data in domains.items()
+    }
+    sampler = DATA_SAMPLERS.build(
+        loader.sampler, default_args=dict(dataset=dataset, seed=0)
+    )
+    rates['samples_per_s'] = _rate(
+        dataset, list(itertools.islice(sampler, samples))
+    )
     return rates
+
+
+def _rate(dataset, indices: Sequence) -> float:
+    """Reads of ``dataset[i]`` per second over ``indices``, after one
+    untimed read (file system caches, lazy set-up)."""
+    dataset[indices[0]]
+    start = time.perf_counter()
+    for i in indices:
+        dataset[i]
+    return round(len(indices) / (time.perf_counter() - start), 2)

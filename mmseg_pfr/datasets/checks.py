@@ -86,8 +86,10 @@ def dataset_configs(cfg: Config) -> List[Tuple[str, dict]]:
         dataset = loader['dataset']
         if dataset['type'] in ('UDADataset', UDADataset):
             found += [
-                (f'{split} source', dataset['source']),
-                (f'{split} target', dataset['target']),
+                (f'{split} {domain}', dataset[domain])
+                for domain in ('source', 'target')
+                # target=None: the config loads no target images.
+                if dataset.get(domain) is not None
             ]
         elif all(dataset != seen for _, seen in found):
             found.append((split, dataset))

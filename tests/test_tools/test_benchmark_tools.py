@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / 'configs/demo/pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'
+SOURCE_ONLY = DEMO.with_name(
+    'source-only_deeplabv2-r18gn_1xb2-600_synthetic.py'
+)
 ANCHOR = ROOT.parent / 'shared' / 'bench' / 'gpu_anchor.py'
 
 
@@ -59,6 +62,26 @@ def test_data_benchmark_times_both_domains(tmp_path, monkeypatch, capsys):
     )
     row = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert row['source_images_per_s'] > 0 and row['target_images_per_s'] > 0
+    assert row['samples_per_s'] > 0
+
+
+def test_data_benchmark_of_source_only_reads_no_target(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv('MMSEG_PFR_SYNTHETIC_CACHE', str(tmp_path))
+    run_tool(
+        'analysis/benchmark_uda_step.py',
+        str(SOURCE_ONLY),
+        '--data',
+        '--samples',
+        '3',
+        '--cfg-options',
+        'train_dataloader.dataset.source.num_samples=3',
+        monkeypatch=monkeypatch,
+    )
+    row = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(row) == {'config', 'source_images_per_s', 'samples_per_s'}
+    assert list(tmp_path.glob('target_*')) == []  # not even generated
 
 
 @pytest.mark.skipif(not ANCHOR.exists(), reason=f'{ANCHOR} is absent')

@@ -71,6 +71,26 @@ def test_clean_data_passes(tmp_path, monkeypatch, capsys):
     assert code == 0
 
 
+def test_a_config_without_target_images_checks_none(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta')
+    make_cityscapes(tmp_path / 'cs')
+    config = tmp_path / 'source_only.py'
+    config.write_text(
+        f'_base_ = [{write_config(tmp_path)!r}]\n'
+        'train_dataloader = dict(dataset=dict(target=None))\n'
+    )
+    code, report = check(str(config), monkeypatch, capsys)
+    assert report == (
+        "train source: GTADataset (data_root 'gta'), 3 samples: no problems\n"
+        "val: CityscapesDataset (data_root 'cs'), 2 samples: no problems\n"
+        '0 errors, 0 warnings.'
+    )
+    assert code == 0
+
+
 def test_every_problem_is_reported(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     add_gta_defects(make_gta(tmp_path / 'gta'))
