@@ -184,12 +184,20 @@ TOY_METAINFO = dict(
 @DATASETS.register_module()
 class ToyPairedDataset(Dataset):
     """(source, target) pairs of :func:`packed_sample` images, as a paired
-    UDA dataset yields them; deterministic in the index."""
+    UDA dataset yields them; deterministic in the index. Targets are
+    ``target_size`` (default ``size``), as Cityscapes crops differ from
+    GTA5's."""
 
     metainfo = TOY_METAINFO
 
-    def __init__(self, length: int = 8, size: Tuple[int, int] = (32, 48)):
+    def __init__(
+        self,
+        length: int = 8,
+        size: Tuple[int, int] = (32, 48),
+        target_size: Optional[Tuple[int, int]] = None,
+    ):
         self.length, self.size = length, size
+        self.target_size = target_size or size
 
     def __len__(self) -> int:
         return self.length
@@ -197,7 +205,9 @@ class ToyPairedDataset(Dataset):
     def __getitem__(self, index: int) -> dict:
         return dict(
             source=packed_sample(self.size, 2 * index),
-            target=packed_sample(self.size, 2 * index + 1, labelled=False),
+            target=packed_sample(
+                self.target_size, 2 * index + 1, labelled=False
+            ),
         )
 
 
