@@ -1,7 +1,10 @@
 """``SyntheticStreetDataset``: a synthetic domain as an mmseg dataset."""
 
+import os
+from pathlib import Path
 from typing import Optional, Sequence
 
+from mmengine.dist import barrier, is_distributed
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
@@ -17,9 +20,12 @@ class SyntheticStreetDataset(BaseSegDataset):
     Building the dataset generates its split into the cache (see
     ``cache.py``) unless it is there already, even with ``lazy_init=True``:
     the files exist from then on, as for any dataset on disk, so layout
-    checks such as ``UDADataset``'s pass. Samples are then read as PNG files
-    like any mmseg dataset's: images through ``LoadImageFromFile``, train-id
-    labels (255 ignored) through ``LoadAnnotations``. Example::
+    checks such as ``UDADataset``'s pass. Under DDP only local rank 0 of
+    each machine generates it, while the other ranks wait (every rank must
+    build the dataset, as mmengine's runner does). Samples are then read as
+    PNG files like any mmseg dataset's: images through
+    ``LoadImageFromFile``, train-id labels (255 ignored) through
+    ``LoadAnnotations``. Example::
 
         dict(type='SyntheticStreetDataset', domain='target', split='val',
              pipeline=[dict(type='LoadImageFromFile'),
@@ -61,9 +67,26 @@ class SyntheticStreetDataset(BaseSegDataset):
         size = None if img_size is None else tuple(img_size)
         spec = split_spec(domain, split, num_samples, seed, size)
         super().__init__(
-            data_root=str(ensure_split(spec, cache_dir)),
+            data_root=str(ensure_split_once_per_node(spec, cache_dir)),
             data_prefix=dict(img_path='img', seg_map_path='ann'),
             img_suffix='.png',
             seg_map_suffix='.png',
             **kwargs,
         )
+
+
+def ensure_split_once_per_node(spec: dict, cache_dir: Optional[str]) -> Path:
+    """:func:`ensure_split` on local rank 0 (``$LOCAL_RANK``, which every
+    mmengine launcher sets) while the other ranks wait at a barrier of all
+    ranks; they then find the split in the cache and verify it. If rank 0
+    fails, the others go on and try themselves, rather than wait forever.
+    """
+    if not is_distributed():
+        return ensure_split(spec, cache_dir)
+    if int(os.environ.get('LOCAL_RANK', 0)) == 0:
+        try:
+            return ensure_split(spec, cache_dir)
+        finally:
+            barrier()
+    barrier()
+    return ensure_split(spec, cache_dir)

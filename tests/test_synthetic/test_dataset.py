@@ -1,11 +1,20 @@
-"""SyntheticStreetDataset from a config, through mmseg's own pipeline."""
+"""SyntheticStreetDataset from a config, through mmseg's own pipeline;
+under DDP one rank per machine generates it."""
+
+import multiprocessing
+import os
+import socket
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch.distributed as dist
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
 
 import mmseg_pfr.synthetic  # noqa: F401  (until mmseg_pfr imports it)
+from mmseg_pfr.synthetic import cache
 from mmseg_pfr.synthetic.domains import generate_sample
 
 PIPELINE = [
@@ -79,3 +88,53 @@ def test_uda_dataset_pairs_the_domains_on_a_fresh_cache(tmp_path):
 def test_file_layout_arguments_are_refused(tmp_path):
     with pytest.raises(TypeError, match='data_root'):
         build(tmp_path, data_root='/elsewhere')
+
+
+def build_on_rank(rank: int, port: int, tmp_path) -> None:
+    """Rank ``rank`` of two gloo processes builds the dataset and writes
+    where it found it."""
+    os.environ['LOCAL_RANK'] = str(rank)
+    dist.init_process_group(
+        'gloo',
+        init_method=f'tcp://127.0.0.1:{port}',
+        rank=rank,
+        world_size=2,
+    )
+    try:
+        root = build(tmp_path / 'cache').data_root
+        (tmp_path / f'rank{rank}').write_text(root)
+    finally:
+        dist.destroy_process_group()
+
+
+def test_under_ddp_local_rank_0_generates_and_the_others_wait(
+    tmp_path, monkeypatch
+):
+    real_write = cache._write_split
+
+    def slow_recorded_write(folder, spec, workers):
+        # Slow enough that a rank not waiting would find no split and
+        # generate its own.
+        time.sleep(2)
+        with open(tmp_path / 'writers', 'a') as f:
+            f.write(os.environ['LOCAL_RANK'] + '\n')
+        real_write(folder, spec, workers)
+
+    monkeypatch.setattr(cache, '_write_split', slow_recorded_write)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    ctx = multiprocessing.get_context('fork')
+    ranks = [
+        ctx.Process(target=build_on_rank, args=(rank, port, tmp_path))
+        for rank in (1, 0)  # the waiting rank starts first
+    ]
+    for process in ranks:
+        process.start()
+    for process in ranks:
+        process.join(timeout=120)
+    assert [p.exitcode for p in ranks] == [0, 0]
+    assert (tmp_path / 'writers').read_text() == '0\n'
+    root = (tmp_path / 'rank0').read_text()
+    assert (tmp_path / 'rank1').read_text() == root
+    assert len(list(Path(root, 'img').iterdir())) == 2
