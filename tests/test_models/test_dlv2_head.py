@@ -63,3 +63,47 @@ def test_every_branch_gets_a_gradient():
     head(stages()).sum().backward()
     for p in head.parameters():
         assert p.grad is not None and p.grad.abs().sum() > 0
+
+
+def labelled_samples(n=2, size=(24, 40), seed=0):
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+
+    gen = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(n):
+        label = torch.randint(0, 5, (1, *size), generator=gen)
+        label[:, :5] = 255  # ignored rows
+        sample = SegDataSample()
+        sample.gt_sem_seg = PixelData(data=label)
+        samples.append(sample)
+    return samples
+
+
+@pytest.mark.parametrize('avg_non_ignore', [True, False])
+def test_sync_free_loss_equals_mmseg_loss(avg_non_ignore):
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+
+    loss = dict(type='CrossEntropyLoss', avg_non_ignore=avg_non_ignore)
+    head = build(loss_decode=[loss, dict(loss, loss_weight=0.5)])
+    logits = torch.randn(2, 5, 6, 10)
+    samples = labelled_samples()
+    ours = head.loss_by_feat(logits, samples)
+    theirs = BaseDecodeHead.loss_by_feat(head, logits, samples)
+    assert set(ours) == set(theirs) == {'loss_ce', 'acc_seg'}
+    torch.testing.assert_close(ours['loss_ce'], theirs['loss_ce'])
+    torch.testing.assert_close(ours['acc_seg'], theirs['acc_seg'].squeeze())
+
+
+def test_loss_has_no_graph_break_under_dynamo():
+    import torch._dynamo
+    from torch._dynamo.utils import counters
+
+    head = build(
+        loss_decode=dict(type='CrossEntropyLoss', avg_non_ignore=True)
+    )
+    torch._dynamo.reset()
+    counters.clear()
+    compiled = torch.compile(head.loss_by_feat, backend='eager')
+    compiled(torch.randn(2, 5, 6, 10), labelled_samples())
+    assert not counters['graph_break'], dict(counters['graph_break'])

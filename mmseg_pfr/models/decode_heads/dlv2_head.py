@@ -7,11 +7,14 @@ after its second branch, so the head those results come from is effectively
 ``dilations=(6, 12)``; pass that to reproduce it.
 """
 
-from typing import List, Sequence
+from typing import Dict, List, Sequence
 
+import torch
 import torch.nn as nn
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+from mmseg.models.utils import resize
 from mmseg.registry import MODELS
+from mmseg.utils import SampleList
 from torch import Tensor
 
 
@@ -65,3 +68,48 @@ class DLV2Head(BaseDecodeHead):
         """Class scores (N, num_classes, H, W) of the selected stage."""
         x = self._transform_inputs(inputs)
         return sum(branch(x) for branch in self.aspp)
+
+    def loss_by_feat(
+        self, seg_logits: Tensor, batch_data_samples: SampleList
+    ) -> Dict[str, Tensor]:
+        """mmseg's loss and ``acc_seg``, computed without a host
+        synchronisation, so that a compiled training step has no graph
+        break: mmseg's ``avg_non_ignore`` counts labelled pixels with
+        ``.item()`` and its accuracy indexes with a boolean mask (a
+        data-dependent shape). Here the count stays a tensor, passed as the
+        losses' ``avg_factor`` (the same mean), and the accuracy is a masked
+        sum. A pixel sampler or class weights take mmseg's own path."""
+        losses = list(
+            self.loss_decode
+            if isinstance(self.loss_decode, nn.ModuleList)
+            else [self.loss_decode]
+        )
+        if self.sampler is not None or any(
+            getattr(loss, 'class_weight', None) is not None for loss in losses
+        ):
+            return super().loss_by_feat(seg_logits, batch_data_samples)
+        label = self._stack_batch_gt(batch_data_samples)
+        seg_logits = resize(
+            seg_logits,
+            size=label.shape[2:],
+            mode='bilinear',
+            align_corners=self.align_corners,
+        )
+        label = label.squeeze(1)
+        valid = label != self.ignore_index
+        count = valid.sum()
+        out: Dict[str, Tensor] = {}
+        for loss in losses:
+            value = loss(
+                seg_logits,
+                label,
+                ignore_index=self.ignore_index,
+                avg_factor=count
+                if getattr(loss, 'avg_non_ignore', 0)
+                else None,
+            )
+            out[loss.loss_name] = out.get(loss.loss_name, 0) + value
+        correct = (seg_logits.argmax(dim=1) == label) & valid
+        eps = torch.finfo(torch.float32).eps
+        out['acc_seg'] = correct.sum().float() * 100.0 / (count + eps)
+        return out

@@ -60,6 +60,32 @@ class DomainOutputs(NamedTuple):
         return first, rest
 
 
+class StageTap:
+    """A forward hook on the module whose output is ``extract_feat``'s
+    stages (the neck, else the backbone), registered once: while
+    :meth:`reading`, it keeps the last output. Registering a hook per
+    forward would break a compiled graph."""
+
+    def __init__(self, module: nn.Module) -> None:
+        self.armed = False
+        self.stages: Optional[Tuple[Tensor, ...]] = None
+        module.register_forward_hook(self)
+
+    def __call__(self, module: nn.Module, args, output) -> None:
+        if self.armed:
+            self.stages = tuple(output)
+
+    def reading(self, forward, inputs: Tensor) -> Tuple[Tensor, tuple]:
+        """``forward(inputs)`` and the stages it computed."""
+        self.armed = True
+        try:
+            logits = forward(inputs)
+            stages, self.stages = self.stages, None
+        finally:
+            self.armed = False
+        return logits, stages
+
+
 class Predictions(NamedTuple):
     """What D is trained on: ``Q = softmax(up(P))`` of each domain,
     detached from the segmentor."""
@@ -200,6 +226,8 @@ class UDASegmentor(BaseModel):
         self._init_discriminator(discriminator)
         self._init_pfr(pfr_loss)
         self._init_self_training(self_training)
+        seg = self.inner_segmentor
+        self._tap = StageTap(seg.neck if seg.with_neck else seg.backbone)
 
     def _init_segmentor(self, cfg: ConfigType) -> None:
         self.segmentor = MODELS.build(cfg)
@@ -369,17 +397,10 @@ class UDASegmentor(BaseModel):
     def _forward(self, inputs: Tensor) -> DomainOutputs:
         """One forward of the segmentor through its own ``forward`` (what DDP
         synchronises), tapping the stages that ``extract_feat`` returns."""
-        seg = self.inner_segmentor
-        tap = seg.neck if seg.with_neck else seg.backbone
-        stages = []
-        handle = tap.register_forward_hook(
-            lambda module, args, output: stages.append(output)
+        logits, stages = self._tap.reading(
+            lambda x: self.segmentor(x, mode='tensor'), inputs
         )
-        try:
-            logits = self.segmentor(inputs, mode='tensor')
-        finally:
-            handle.remove()
-        return DomainOutputs(logits, tuple(stages[0]))
+        return DomainOutputs(logits, stages)
 
     def _segmentation_loss(
         self, source: DomainOutputs, data_samples: SampleList
