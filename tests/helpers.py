@@ -86,7 +86,7 @@ def uda_model_cfg(
     ``self_training`` a mean teacher whose threshold the toy model's
     predictions can pass."""
     # ConfigDict, as the runner gives: mmseg reads test_cfg.mode etc.
-    return ConfigDict(
+    cfg = ConfigDict(
         type='UDASegmentor',
         segmentor=tiny_segmentor_cfg(**segmentor_kwargs),
         discriminator=dict(
@@ -94,16 +94,16 @@ def uda_model_cfg(
         )
         if discriminator
         else None,
-        self_training=dict(
-            type='MeanTeacherSelfTraining', pseudo_threshold=0.3
-        )
-        if self_training
-        else None,
         lambda_adv=lambda_adv,
         lambda_pfr=lambda_pfr,
         lambda_st=lambda_st,
         fuse_forward=fuse_forward,
     )
+    if self_training:
+        cfg.self_training = dict(
+            type='MeanTeacherSelfTraining', pseudo_threshold=0.3
+        )
+    return cfg
 
 
 def optim_wrapper_cfg(discriminator: bool = True, lr: float = 1e-3) -> dict:

@@ -14,7 +14,7 @@ from typing import FrozenSet
 
 import pytest
 import torch
-from helpers import toy_training_config
+from helpers import toy_training_config, uda_model_cfg
 from mmengine.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,13 @@ CASES = {
     # through the segmentor's DDP wrapper before one backward.
     'two_forwards': DDPCase(
         dict(train_dataloader=dict(dataset=dict(target_size=(40, 56))))
+    ),
+    # Self-training: the student through its DDP wrapper (also on the mixed
+    # images), the teacher unwrapped (no trainable parameter) and updated
+    # by every rank from the synchronised student: both identical.
+    'self_training': DDPCase(
+        dict(model=uda_model_cfg(lambda_st=1.0, self_training=True)),
+        children=UDA_CHILDREN | {'self_training'},
     ),
 }
 
