@@ -2,6 +2,7 @@
 
 import fractions
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg_pfr.compat import checkpoint
 from mmseg_pfr.compat.checkpoint import (
     TRUST_ENV,
+    UnreadableCheckpointError,
     UntrustedCheckpointError,
     load_from_local,
     trust_checkpoint,
@@ -104,3 +106,85 @@ def test_refusal_is_an_unpickling_error(tmp_path, monkeypatch):
     with pytest.raises(UntrustedCheckpointError, match='fractions.Fraction'):
         load_from_local(str(path))
     assert issubclass(UntrustedCheckpointError, pickle.UnpicklingError)
+
+
+def test_why_torch_alone_is_not_enough_for_a_damaged_file(tmp_path):
+    # torch's refusal path advises weights_only=False for random bytes, and
+    # its lister of unsafe types raises on them.
+    path = tmp_path / 'random.pth'
+    path.write_bytes(np.random.default_rng(0).bytes(1000))
+    with pytest.raises(pickle.UnpicklingError, match='weights_only'):
+        torch.load(path, weights_only=True)
+    with pytest.raises(ValueError):
+        torch.serialization.get_unsafe_globals_in_checkpoint(str(path))
+
+
+def _truncated(tmp_path, zip_format: bool):
+    whole = tmp_path / 'whole.pth'
+    torch.save(
+        dict(state_dict=dict(w=torch.ones(100))),
+        whole,
+        _use_new_zipfile_serialization=zip_format,
+    )
+    data = whole.read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    'content, reason',
+    [
+        (b'', 'the file is empty'),
+        (
+            np.random.default_rng(0).bytes(1000),
+            'it is neither a torch (zip) checkpoint nor a legacy one',
+        ),
+        (
+            b'model:\n  depth: 101\n',
+            'it is neither a torch (zip) checkpoint nor a legacy one',
+        ),
+        (
+            'truncated zip',
+            'it ends early (a save, copy or download that did not finish)',
+        ),
+        ('truncated legacy', r'unexpected EOF, expected \d+ more bytes'),
+    ],
+)
+def test_a_file_that_is_not_a_whole_checkpoint_gets_one_message(
+    tmp_path, monkeypatch, content, reason
+):
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    if content == 'truncated zip':
+        content = _truncated(tmp_path, zip_format=True)
+    elif content == 'truncated legacy':
+        content = _truncated(tmp_path, zip_format=False)
+    path = tmp_path / 'iter_8.pth'
+    path.write_bytes(content)
+    with pytest.raises(UnreadableCheckpointError) as error:
+        load_from_local(str(path))
+    assert re.fullmatch(
+        re.escape(f'{path} is not a readable torch checkpoint: ')
+        + (reason if 'EOF' in reason else re.escape(reason))
+        + r'\.',
+        str(error.value),
+    )
+    # Also when trusted (fully unpickled).
+    trust_checkpoint(str(path))
+    with pytest.raises(UnreadableCheckpointError, match='not a readable'):
+        load_from_local(str(path))
+
+
+def test_a_legacy_checkpoint_loads_and_its_unsafe_types_are_named(tmp_path):
+    path = tmp_path / 'legacy.pth'
+    torch.save(
+        dict(w=torch.ones(2)), path, _use_new_zipfile_serialization=False
+    )
+    assert torch.equal(load_from_local(str(path))['w'], torch.ones(2))
+    torch.save(
+        dict(odd=fractions.Fraction(1, 3)),
+        path,
+        _use_new_zipfile_serialization=False,
+    )
+    with pytest.raises(
+        UntrustedCheckpointError, match=r'\(fractions.Fraction\)'
+    ):
+        load_from_local(str(path))
