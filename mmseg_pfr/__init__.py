@@ -4,7 +4,8 @@ Progressive Feature Refinement and output-space adversarial learning.
 Importing the package registers its components into mmseg's registries. It
 first checks the installed stack, then makes mmseg importable on mmcv-lite
 (pure-PyTorch stand-ins for the two mmcv ops mmseg imports unguarded) and
-makes mmengine load checkpoints safely on torch >= 2.6.
+makes mmengine load checkpoints safely on torch >= 2.6 and write files
+atomically (a killed run never leaves a truncated checkpoint).
 """
 
 from .compat.versions import check_versions
@@ -18,6 +19,12 @@ mmcv_ops.install()
 from .compat.checkpoint import register_safe_loader, trust_checkpoint  # noqa: E402,E501
 
 register_safe_loader()
+
+from .compat.atomic_files import register_atomic_backend  # noqa: E402
+
+register_atomic_backend()
+
+from .compat import checkpoint_fit  # noqa: E402,F401  (CheckpointFitHook)
 
 from . import datasets, engine, evaluation, models, synthetic  # noqa: E402,F401,E501
 from .version import __version__  # noqa: E402

@@ -1,0 +1,146 @@
+"""A checkpoint that does not fit the model is refused, with the documented
+exceptions; why the check exists."""
+
+import copy
+
+import pytest
+import torch
+from helpers import tiny_segmentor_cfg, uda_model_cfg
+from mmengine.logging import MMLogger
+from mmengine.runner import load_checkpoint
+from mmseg.registry import MODELS
+from torch import nn
+
+from mmseg_pfr.compat.checkpoint_fit import (
+    CheckpointMismatchError,
+    fit_state_dict,
+)
+
+
+def log_to_captured_stdout(name: str) -> None:
+    """Make mmengine's current logger one writing to the stdout captured
+    now (one made before writes to where stdout was then)."""
+    MMLogger.get_instance(f'test_checkpoint_fit-{name}')
+
+
+@pytest.fixture
+def uda():
+    torch.manual_seed(0)
+    return MODELS.build(uda_model_cfg())
+
+
+def test_why_it_exists_mmengine_loads_unrelated_weights_silently(
+    uda, tmp_path
+):
+    before = copy.deepcopy(uda.state_dict())
+    path = tmp_path / 'other.pth'
+    torch.save(dict(state_dict={'fc.weight': torch.ones(3)}), path)
+    load_checkpoint(uda, str(path))  # no error: the model stays random
+    assert all(torch.equal(v, uda.state_dict()[k]) for k, v in before.items())
+
+
+def test_unrelated_weights_are_refused_naming_counts_and_keys(uda):
+    # The discriminator, absent as from a source-only checkpoint, and the
+    # BN counters (mmengine ignores them too) are not counted.
+    expected = [
+        k
+        for k in uda.state_dict()
+        if k.startswith('segmentor.') and not k.endswith('num_batches_tracked')
+    ]
+    with pytest.raises(CheckpointMismatchError) as error:
+        fit_state_dict(uda, {'fc.weight': torch.ones(3)}, 'other.pth')
+    # The unrelated keys got the segmentor. prefix (a plain checkpoint).
+    assert str(error.value) == (
+        f'other.pth does not fit the model: {len(expected)} of the '
+        f"model's {len(uda.state_dict())} weights are missing from it "
+        f'({", ".join(expected[:3])}, ...); it holds 1 weights the model '
+        'has not (segmentor.fc.weight). Are the config and the checkpoint '
+        'from the same model?'
+    )
+
+
+def test_weights_of_another_shape_are_refused(uda):
+    other = MODELS.build(uda_model_cfg(num_classes=7))
+    state = other.state_dict()
+    with pytest.raises(CheckpointMismatchError) as error:
+        fit_state_dict(uda, state, 'seven.pth')
+    message = str(error.value)
+    assert message.startswith('seven.pth does not fit the model: ')
+    assert (
+        'segmentor.decode_head.aspp.0.weight: checkpoint (7, 64, 3, 3), '
+        'model (4, 64, 3, 3)'
+    ) in message
+    assert 'missing' not in message
+
+
+def test_a_whole_checkpoint_fits_and_ddp_prefixes_are_stripped(uda):
+    state = {f'module.{k}': v for k, v in uda.state_dict().items()}
+    fit_state_dict(uda, state, 'ddp.pth')
+    assert state.keys() == uda.state_dict().keys()
+
+
+def test_a_source_only_checkpoint_fits_a_model_with_a_discriminator(
+    uda, capsys
+):
+    log_to_captured_stdout('source_only')
+    source_only = MODELS.build(
+        uda_model_cfg(lambda_adv=0, discriminator=False)
+    )
+    fit_state_dict(uda, source_only.state_dict(), 'source_only.pth')
+    assert (
+        'source_only.pth holds no discriminator.* weights: allowed, the '
+        'discriminator (a source-only checkpoint); it keeps its initial '
+        'weights.'
+    ) in capsys.readouterr().out
+
+
+def test_a_checkpoint_with_part_of_the_discriminator_is_refused(uda):
+    state = uda.state_dict()
+    del state['discriminator.features.0.weight']
+    with pytest.raises(
+        CheckpointMismatchError,
+        match=r'1 of the model.s \d+ weights are '
+        r'missing from it \(discriminator.features.0.weight\)',
+    ):
+        fit_state_dict(uda, state, 'partial.pth')
+
+
+def test_a_plain_mmseg_segmentor_checkpoint_gets_the_segmentor_prefix(uda):
+    plain = MODELS.build(tiny_segmentor_cfg())
+    state = plain.state_dict()
+    fit_state_dict(uda, state, 'mmseg.pth')
+    assert set(state) == {
+        k for k in uda.state_dict() if k.startswith('segmentor.')
+    }
+    uda.load_state_dict(state, strict=False)
+    for key, value in plain.state_dict().items():
+        assert torch.equal(uda.state_dict()[f'segmentor.{key}'], value)
+
+
+class WithTeacher(nn.Module):
+    """A UDA model with a mean-teacher child, as the self-training one."""
+
+    def __init__(self):
+        super().__init__()
+        self.segmentor = nn.Conv2d(3, 4, 1)
+        self.self_training = nn.Module()
+        self.self_training.teacher = nn.Conv2d(3, 4, 1)
+
+
+def test_a_checkpoint_from_before_self_training_has_no_teacher(capsys):
+    log_to_captured_stdout('no_teacher')
+    model = WithTeacher()
+    state = {
+        f'segmentor.{k}': v for k, v in nn.Conv2d(3, 4, 1).state_dict().items()
+    }
+    fit_state_dict(model, state, 'no_teacher.pth')
+    assert (
+        'holds no self_training.teacher.* weights: allowed, the mean '
+        'teacher; it starts as a copy of the student.'
+        in (capsys.readouterr().out)
+    )
+
+
+def test_test_time_augmentation_models_are_looked_through(uda):
+    tta = MODELS.build(dict(type='SegTTAModel', module=uda_model_cfg()))
+    fit_state_dict(tta, uda.state_dict(), 'uda.pth')
