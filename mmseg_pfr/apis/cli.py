@@ -5,12 +5,27 @@ import argparse
 import logging
 import os
 import os.path as osp
-from typing import Iterable, Optional
+import sys
+from typing import Callable, Iterable, NoReturn, Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-from ..compat.checkpoint import trust_checkpoint
+from ..compat.checkpoint import (
+    UnreadableCheckpointError,
+    UntrustedCheckpointError,
+    trust_checkpoint,
+)
+from ..compat.checkpoint_fit import CheckpointMismatchError
+from .resume import choose_resume_checkpoint
+
+# Errors in what the user gave a tool, each with a message naming the file:
+# the tools print them as one line, not a traceback.
+USER_ERRORS = (
+    CheckpointMismatchError,
+    UnreadableCheckpointError,
+    UntrustedCheckpointError,
+)
 
 AMP_DTYPES = ('fp16', 'bf16')
 
@@ -75,7 +90,8 @@ def apply_cli(
             ``./work_dirs/<config name>``.
         work_dir: ``--work-dir``; wins over the config's ``work_dir``.
         resume: ``--resume``: ``'auto'`` for the latest checkpoint of the
-            work dir, or a checkpoint path.
+            work dir, or a checkpoint path; an unreadable one falls back to
+            the one before it (:func:`choose_resume_checkpoint`).
         amp: ``--amp``: None, ``'fp16'`` or ``'bf16'``.
         launcher: ``--launcher``.
         trusted: ``--trust-checkpoint`` paths, fully unpickled when loaded.
@@ -88,12 +104,15 @@ def apply_cli(
         cfg.work_dir = osp.join('./work_dirs', name)
     if amp is not None:
         enable_amp(cfg, amp)
-    if resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif resume is not None:
-        cfg.resume, cfg.load_from = True, resume
     for path in trusted:
         trust_checkpoint(path)
+    if resume is not None:
+        chosen = choose_resume_checkpoint(cfg.work_dir, resume)
+        if chosen is not None:
+            cfg.resume, cfg.load_from = True, chosen
+    hooks = cfg.get('custom_hooks') or []
+    if not any(h.get('type') == 'CheckpointFitHook' for h in hooks):
+        cfg.custom_hooks = [*hooks, dict(type='CheckpointFitHook')]
     return cfg
 
 
@@ -113,6 +132,13 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         default='none',
         help='job launcher (tools/dist_*.sh pass pytorch)',
     )
+    add_trust_argument(parser)
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def add_trust_argument(parser: argparse.ArgumentParser) -> None:
+    """``--trust-checkpoint PATH``, spelled the same in every tool."""
     parser.add_argument(
         '--trust-checkpoint',
         action='append',
@@ -122,8 +148,29 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         'outside the safe allow-list (it may run code: only for files '
         'you trust); repeatable',
     )
-    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def fail(message: str) -> NoReturn:
+    """End a tool on a user error: ``error: MESSAGE`` on stderr, exit 2
+    (argparse's status for a bad command line)."""
+    print(f'error: {message}', file=sys.stderr)
+    raise SystemExit(2)
+
+
+def require_file(path: str, what: str) -> None:
+    """:func:`fail` unless ``path`` is a file; ``what`` names it for the
+    user (``'checkpoint'``, ``'config'``)."""
+    if not osp.isfile(path):
+        fail(f'{what} {path} does not exist')
+
+
+def run_tool(main: Callable[[], None]) -> None:
+    """Run a tool's ``main``; a checkpoint that is unreadable, untrusted or
+    does not fit the model ends it with one line (:func:`fail`)."""
+    try:
+        main()
+    except USER_ERRORS as error:
+        fail(str(error))
 
 
 def load_config(args: argparse.Namespace) -> Config:

@@ -1,6 +1,7 @@
 """What the tools' command line does to a config."""
 
 import pytest
+import torch
 from helpers import optim_wrapper_cfg
 from mmengine.config import Config
 
@@ -44,9 +45,19 @@ def test_work_dir_resume_and_trust(tmp_path, monkeypatch):
     monkeypatch.delenv(TRUST_ENV, raising=False)
     cfg = apply_cli(uda_cfg(), 'configs/x/pfr_demo.py')
     assert cfg.work_dir == './work_dirs/pfr_demo' and 'resume' not in cfg
-    cfg = apply_cli(uda_cfg(), 'c.py', work_dir='w', resume='auto')
-    assert (cfg.work_dir, cfg.resume, cfg.load_from) == ('w', True, None)
+    work_dir = str(tmp_path / 'w')
+    cfg = apply_cli(uda_cfg(), 'c.py', work_dir=work_dir, resume='auto')
+    # No checkpoint yet: a fresh run (see test_resume.py), not a resume.
+    assert cfg.work_dir == work_dir and 'resume' not in cfg
     ckpt = str(tmp_path / 'iter_8.pth')
+    torch.save(dict(state_dict={}), ckpt)
     cfg = apply_cli(uda_cfg(), 'c.py', resume=ckpt, trusted=[ckpt])
     assert (cfg.resume, cfg.load_from) == (True, ckpt)
     assert is_trusted(ckpt)
+
+
+def test_every_tool_run_checks_that_checkpoints_fit():
+    cfg = apply_cli(uda_cfg(), 'c.py')
+    assert cfg.custom_hooks == [dict(type='CheckpointFitHook')]
+    again = apply_cli(cfg, 'c.py')
+    assert again.custom_hooks == [dict(type='CheckpointFitHook')]
