@@ -2,9 +2,10 @@
 
 A UDA checkpoint holds the segmentor, the discriminator and both
 optimizers. Deployment needs only the segmentor: its weights under mmseg's
-own key names, and a config whose ``model`` is the segmentor, so that
-mmseg's ``init_model``/``inference_model``, ``tools/test.py`` and any
-downstream tool take them like any other mmseg model.
+own key names, and a config whose ``model`` is the segmentor and which
+holds only what testing and inference read, so that mmseg's
+``init_model``/``inference_model``, ``tools/test.py`` and any downstream
+tool take them like any other mmseg model.
 """
 
 from typing import Any, Dict
@@ -41,25 +42,43 @@ def export_segmentor(checkpoint: Dict[str, Any]) -> Dict[str, Any]:
     return dict(state_dict=weights, meta=kept)
 
 
+# What testing and inference read from a config; everything else (the UDA
+# model, the training data, optimizers, schedules, the UDA knobs) is
+# training-only.
+INFERENCE_KEYS = (
+    'default_scope',
+    'custom_imports',
+    'env_cfg',
+    'model',
+    'test_pipeline',
+    'test_dataloader',
+    'test_evaluator',
+    'test_cfg',
+    'tta_pipeline',
+    'tta_model',
+    'visualizer',
+    'log_processor',
+    'log_level',
+)
+
+
 def segmentor_config(cfg: Config) -> Config:
     """The config of the segmentor alone, for testing and inference.
 
-    ``model`` becomes the inner segmentor; the UDA-only parts go: the
-    separate-DDP model wrapper, and the per-child optimizers and schedules,
-    of which the segmentor's are kept.
+    ``model`` becomes the inner segmentor, and only :data:`INFERENCE_KEYS`
+    are kept, plus the visualization hook (``tools/test.py --show-dir``
+    turns it on). The result still needs ``mmseg_pfr`` installed: its
+    ``custom_imports`` load the plugin's components (``PFRNeck``,
+    ``DLV2Head``).
     """
     if cfg.model.get('type') != 'UDASegmentor':
         raise ValueError(
             f'expected a UDASegmentor config, got model type '
             f'{cfg.model.get("type")!r}'
         )
-    out = Config(cfg.to_dict())
+    out = Config({k: cfg[k] for k in INFERENCE_KEYS if k in cfg})
     out.model = cfg.model.segmentor
-    out.pop('model_wrapper_cfg', None)
-    optim = cfg.get('optim_wrapper', {})
-    if optim.get('constructor') == 'UDAOptimWrapperConstructor':
-        out.optim_wrapper = optim.segmentor
-    schedules = cfg.get('param_scheduler')
-    if isinstance(schedules, dict) and 'segmentor' in schedules:
-        out.param_scheduler = schedules['segmentor']
+    visualization = cfg.get('default_hooks', {}).get('visualization')
+    if visualization is not None:
+        out.default_hooks = dict(visualization=visualization)
     return out

@@ -55,9 +55,17 @@ def test_exported_segmentor_is_a_plain_mmseg_model(uda_files, tmp_path):
     cfg_path, ckpt_path, _ = uda_files
     cfg = segmentor_config(Config.fromfile(cfg_path))
     assert cfg.model.type == 'EncoderDecoder'
-    assert 'model_wrapper_cfg' not in cfg
-    assert cfg.optim_wrapper.optimizer.type == 'SGD'
-    assert cfg.param_scheduler[0].type == 'PolyLR'
+    # Only what testing and inference read; no UDA or training parts.
+    assert set(cfg) == {
+        'default_scope',
+        'custom_imports',
+        'model',
+        'test_pipeline',
+        'test_dataloader',
+        'test_evaluator',
+        'test_cfg',
+        'log_processor',
+    }
     exported = export_segmentor(torch.load(ckpt_path, weights_only=False))
     assert not any(
         k.startswith(('segmentor.', 'discriminator.'))
