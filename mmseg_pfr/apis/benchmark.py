@@ -10,12 +10,14 @@ the figures compare with the plain-PyTorch anchor
 """
 
 import itertools
+import resource
 import statistics
 import time
 from contextlib import nullcontext
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
+import torch._dynamo as dynamo
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.model import revert_sync_batchnorm
@@ -24,6 +26,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from mmseg.structures import SegDataSample
+from torch._dynamo.utils import counters
 
 from .cli import enable_amp
 
@@ -158,16 +161,20 @@ def time_calls(
     device: str,
     warmup: int,
     iters: int,
+    on_warmup_end: Callable[[], None] = lambda: None,
 ) -> Dict[str, float]:
     """Median and minimum milliseconds of ``step(prepare())`` over ``iters``
     calls after ``warmup`` ones, CUDA-synchronised, ``prepare`` untimed, and
-    the peak GiB allocated (NaN on CPU, as the anchor reports)."""
+    the peak GiB allocated (NaN on CPU, as the anchor reports; there the
+    process's peak resident memory, ``peak_rss_gib``, instead)."""
     cuda = torch.device(device).type == 'cuda'
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     if cuda:
         torch.cuda.reset_peak_memory_stats()
     times: List[float] = []
     for i in range(warmup + iters):
+        if i == warmup:
+            on_warmup_end()
         inputs = prepare()
         sync()
         start = time.perf_counter()
@@ -176,11 +183,16 @@ def time_calls(
         if i >= warmup:
             times.append((time.perf_counter() - start) * 1000)
     peak = torch.cuda.max_memory_allocated() / 2**30 if cuda else float('nan')
-    return dict(
+    row = dict(
         ms_median=round(statistics.median(times), 2),
         ms_min=round(min(times), 2),
         peak_gib=round(peak, 2),
     )
+    if not cuda:
+        # ru_maxrss is in KiB on Linux: the whole process's peak.
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        row['peak_rss_gib'] = round(rss, 3)
+    return row
 
 
 def step_variant(model: torch.nn.Module, crops: Dict[str, Size]) -> str:
@@ -188,6 +200,10 @@ def step_variant(model: torch.nn.Module, crops: Dict[str, Size]) -> str:
     if not hasattr(model, 'lambda_adv'):
         return 'source_only'
     adv, pfr = model.lambda_adv > 0, model.lambda_pfr > 0
+    if getattr(model, 'lambda_st', 0) > 0:
+        return (
+            'self_training' + ('_pfr' if pfr else '') + ('_adv' if adv else '')
+        )
     if not (adv or pfr):
         return 'source_only'
     if not pfr:
@@ -204,7 +220,7 @@ def benchmark_step(
     warmup: int = 3,
     crops: Optional[Dict[str, Size]] = None,
     batch: Optional[int] = None,
-    compile: bool = False,
+    compile: Optional[str] = None,
 ) -> Dict[str, object]:
     """Time the config's training step; one result row, like the anchor's.
 
@@ -218,8 +234,13 @@ def benchmark_step(
         crops: (h, w) per domain (``source``, ``target``) instead of the
             config's (see :func:`config_crops`).
         batch: Samples per domain; default the config's batch size.
-        compile: Wrap ``train_step`` in ``torch.compile`` (what mmengine's
-            ``compile`` option does).
+        compile: ``'losses'``: ``torch.compile`` the segmentor's training
+            computation (``UDASegmentor.segmentor_losses``: forwards, L_seg,
+            L_adv, L_pfr, L_st); ``'step'``: the whole ``train_step``, as
+            mmengine's ``compile`` option does (it breaks where the
+            backward passes and optimizer steps are); None: eager. The row
+            then counts dynamo's graph breaks and the graphs compiled
+            during warm-up and during the timed steps (recompilations).
     """
     if torch.device(device).type == 'cuda':
         torch.backends.cuda.matmul.allow_tf32 = True
@@ -234,9 +255,7 @@ def benchmark_step(
     torch.manual_seed(0)
     model, optim, context = build_training(cfg, device, amp)
     data = random_batch(crops, batch, num_classes(model), uda=is_uda(cfg))
-    train_step = (
-        torch.compile(model.train_step) if compile else (model.train_step)
-    )
+    train_step = compiled(model, compile)
 
     def step(batch_data):
         with context():
@@ -252,10 +271,45 @@ def benchmark_step(
     )
     # The data preprocessor pads samples in place: a fresh copy each step,
     # made outside the timed region.
-    return {
-        **row,
-        **time_calls(step, lambda: _copy(data), device, warmup, iters),
-    }
+    dynamo.reset()
+    counters.clear()
+    graphs = {}
+    row.update(
+        time_calls(
+            step,
+            lambda: _copy(data),
+            device,
+            warmup,
+            iters,
+            on_warmup_end=lambda: graphs.update(warmup=unique_graphs()),
+        )
+    )
+    if compile:
+        row.update(
+            graph_breaks=sum(counters['graph_break'].values()),
+            graphs_warmup=graphs['warmup'],
+            graphs_after_warmup=unique_graphs() - graphs['warmup'],
+        )
+    return row
+
+
+def compiled(model: torch.nn.Module, target: Optional[str]) -> Callable:
+    """``model.train_step``, with ``target`` compiled (see
+    :func:`benchmark_step`)."""
+    if target == 'losses':
+        if not hasattr(model, 'segmentor_losses'):
+            raise ValueError('--compile losses needs a UDASegmentor config')
+        model.segmentor_losses = torch.compile(model.segmentor_losses)
+    elif target == 'step':
+        return torch.compile(model.train_step)
+    elif target is not None:
+        raise ValueError(f'compile must be losses or step, got {target!r}')
+    return model.train_step
+
+
+def unique_graphs() -> int:
+    """How many graphs dynamo has compiled (a recompilation adds one)."""
+    return counters['stats']['unique_graphs']
 
 
 def _copy(data):

@@ -1,6 +1,7 @@
 """How much each UDA loss term moves the segmentor: the gradient norm of
 every weighted term (``L_seg``, ``lambda_adv L_adv``, ``lambda_pfr L_sty``,
-``lambda_pfr L_con``) with respect to the segmentor's parameters, on
+``lambda_pfr L_con``, ``lambda_st L_st``) with respect to the segmentor's
+parameters, on
 training batches. A term whose gradient is a thousandth of ``L_seg``'s
 barely takes part in training, whatever its weight suggests; this is the
 first thing to look at when adaptation does not beat source-only. Only
@@ -18,6 +19,7 @@ TERMS = (
     'adv.loss_adv',
     'pfr.loss_style',
     'pfr.loss_content',
+    'st.loss_ce',
 )
 
 

@@ -4,7 +4,7 @@ shared/bench/gpu_anchor.py, so the two compare row by row.
 
     python tools/analysis/benchmark_uda_step.py CONFIG [--device cpu|cuda]
         [--amp fp32 bf16 fp16] [--iters N] [--warmup W] [--crop H W]
-        [--batch B] [--compile] [--json FILE]
+        [--batch B] [--compile [losses|step]] [--json FILE]
     python tools/analysis/benchmark_uda_step.py CONFIG --data [--samples N]
 
 ``--data`` times the config's training pipelines instead (images per second
@@ -41,7 +41,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument('--crop', type=int, nargs=2, metavar=('H', 'W'))
     parser.add_argument('--batch', type=int, help='default: the config')
-    parser.add_argument('--compile', action='store_true')
+    parser.add_argument(
+        '--compile',
+        nargs='?',
+        const='losses',
+        choices=['losses', 'step'],
+        help="torch.compile the segmentor's training computation "
+        '(losses, the default) or the whole train_step (step, as '
+        "mmengine's compile option does); the row counts graph breaks "
+        'and recompilations',
+    )
     parser.add_argument('--data', action='store_true')
     parser.add_argument('--samples', type=int, default=20)
     parser.add_argument('--json', help='also append the rows to this file')
