@@ -17,6 +17,7 @@ from ..compat.checkpoint import (
     trust_checkpoint,
 )
 from ..compat.checkpoint_fit import CheckpointMismatchError
+from ..compat.config_format import load_config_file
 from .resume import choose_resume_checkpoint
 
 # Errors in what the user gave a tool, each with a message naming the file:
@@ -174,9 +175,12 @@ def run_tool(main: Callable[[], None]) -> None:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """The config named by ``args.config``, with ``--cfg-options`` merged."""
+    """The config named by ``args.config`` (:func:`fail` when there is
+    none), with ``--cfg-options`` merged; its text is formatted once
+    (:mod:`..compat.config_format`)."""
+    require_file(args.config, 'config')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    cfg = Config.fromfile(args.config)
+    cfg = load_config_file(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg

@@ -20,6 +20,7 @@ from mmengine.registry import init_default_scope
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
+from ..apis.cli import require_file
 from .inspection import (
     BLANK,
     HANDLING,
@@ -249,6 +250,7 @@ def check_main(argv: Optional[Sequence[str]] = None) -> int:
         'train_dataloader.dataset.source.data_root=/data/gta)',
     )
     args = parser.parse_args(argv)
+    require_file(args.config, 'config')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

@@ -26,6 +26,7 @@ from mmseg_pfr.apis.benchmark import (
     config_crops,
     pipeline_throughput,
 )
+from mmseg_pfr.apis.cli import require_file
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,6 +61,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    require_file(args.config, 'config')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

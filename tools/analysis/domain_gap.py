@@ -18,6 +18,7 @@ import mmseg_pfr  # noqa: F401
 # isort: split
 from mmengine.config import Config, DictAction
 
+from mmseg_pfr.apis.cli import require_file
 from mmseg_pfr.apis.domain_gap import gap_plot, gap_table, measure_gap
 from mmseg_pfr.apis.infer import load_model
 
@@ -44,7 +45,7 @@ def main() -> None:
         help="overrides of CONFIG's data, e.g. its data_root",
     )
     args = parser.parse_args()
-
+    require_file(args.config, 'config')
     data_cfg = Config.fromfile(args.config)
     if args.cfg_options:
         data_cfg.merge_from_dict(args.cfg_options)

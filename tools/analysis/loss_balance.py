@@ -20,6 +20,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmseg.registry import DATASETS, MODELS
 
+from mmseg_pfr.apis.cli import require_file
 from mmseg_pfr.apis.loss_balance import (
     balance_table,
     batches_of,
@@ -34,7 +35,7 @@ def main() -> None:
     parser.add_argument('--batches', type=int, default=4)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
-
+    require_file(args.config, 'config')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
