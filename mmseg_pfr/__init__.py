@@ -8,7 +8,13 @@ makes mmengine load checkpoints safely on torch >= 2.6 and write files
 atomically (a killed run never leaves a truncated checkpoint).
 """
 
-from .compat.versions import check_versions
+# The tools ask (MMSEG_PFR_QUIET=1) for the stack's known, harmless warnings
+# to be silenced; that has to happen before mmcv, mmengine and mmseg load.
+from .compat.quiet import quiet_if_asked
+
+quiet_if_asked()
+
+from .compat.versions import check_versions  # noqa: E402
 
 check_versions()
 
