@@ -12,8 +12,13 @@ interruption finishes the job. Exit status 0 when it finished, 2 when it
 could not run.
 """
 
+import os
 import sys
 from functools import partial
+
+# Before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them).
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 
 from mmseg_pfr.datasets import GTADataset
 from mmseg_pfr.datasets.conversion import (

@@ -10,7 +10,12 @@ classes, palette or ignore index that differ between the domains. Prints
 every problem; exit status 1 when there are errors, 0 otherwise.
 """
 
+import os
 import sys
+
+# Before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them).
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 
 from mmseg_pfr.datasets.checks import check_main
 
