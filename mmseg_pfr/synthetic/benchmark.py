@@ -1,36 +1,58 @@
 """The synthetic benchmark: every demo method, several seeds, one table.
 
-Each run trains a demo config with ``tools/train.py`` (its own process, as a
-user runs it), then scores the final checkpoint with ``tools/test.py`` on
-the target val split (what adaptation is for) and on the source val split
-(what the methods give up, if anything, on the domain they were trained
-on). Finished runs are kept, so an interrupted benchmark resumes.
+The protocol (docs/synthetic_benchmark.md) mirrors the paper's training: per
+seed, one source-pretrained network (the *warm start*, the benchmark's
+stand-in for an ImageNet/COCO-pretrained DeepLab-v2) is trained once, and
+every method fine-tunes that same network with the same schedule. Each run
+trains a config with ``tools/train.py`` (its own process, as a user runs
+it), then scores the final checkpoint with ``tools/test.py`` on the target
+val split (what adaptation is for) and on the source val split (what the
+methods give up, if anything, on the domain they were trained on). The
+warm start itself is scored too. Finished runs are kept, so an interrupted
+benchmark resumes.
 """
 
 import glob
 import json
+import os
 import os.path as osp
 import statistics
 import subprocess
 import sys
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
+import torch
+
+# The pretraining config every method of a seed starts from.
+WARM_START = 'warm-start_deeplabv2-r18gn_1xb2-1200_synthetic-source.py'
 # The demo configs, in table order: (row label, config file name).
 METHODS = (
     ('source only', 'source-only_deeplabv2-r18gn_1xb2-600_synthetic.py'),
     ('AdaptSegNet', 'adaptsegnet_deeplabv2-r18gn_1xb2-600_synthetic.py'),
     ('PFR only', 'pfr-only_deeplabv2-r18gn_1xb2-600_synthetic.py'),
     ('PFR + adv (paper)', 'pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'),
+    ('self-training', 'st_deeplabv2-r18gn_1xb2-600_synthetic.py'),
+    ('PFR + self-training', 'pfr-st_deeplabv2-r18gn_1xb2-600_synthetic.py'),
     ('target oracle', 'target-oracle_deeplabv2-r18gn_1xb2-600_synthetic.py'),
 )  # fmt: skip
+WARM_START_ROW = 'warm start (no fine-tuning)'
 DOMAINS = ('target', 'source')
 
 
+# Every run computes on one CPU thread, so that its numbers do not depend on
+# how many runs share the machine (--jobs).
+RUN_ENV = dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
+
+
 def run_command(args: Sequence[str], log_path: str) -> None:
-    """Run a tool with this Python, its output into ``log_path``."""
+    """Run a tool with this Python on one thread, its output into
+    ``log_path``."""
     with open(log_path, 'w') as log:
         result = subprocess.run(
-            [sys.executable, *args], stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **RUN_ENV},
         )
     if result.returncode != 0:
         raise RuntimeError(f'{" ".join(args)} failed; see {log_path}')
@@ -55,13 +77,22 @@ def newest(work_dir: str, suffix: str) -> str:
 
 
 def train_and_score(
-    config: str, seed: int, work_dir: str, tools_dir: str
+    config: str,
+    seed: int,
+    work_dir: str,
+    tools_dir: str,
+    load_from: Optional[str] = None,
 ) -> Dict[str, float]:
-    """Target and source val mIoU of one training run (reused if done)."""
+    """Target and source val mIoU of one training run (reused if done),
+    fine-tuned from ``load_from`` when given."""
     result_file = osp.join(work_dir, 'benchmark_result.json')
     if osp.exists(result_file):
         with open(result_file) as f:
             return json.load(f)
+    options = [f'randomness.seed={seed}']
+    if load_from is not None:
+        options.append(f'load_from={load_from}')
+    os.makedirs(work_dir, exist_ok=True)
     run_command(
         [
             osp.join(tools_dir, 'train.py'),
@@ -69,13 +100,35 @@ def train_and_score(
             '--work-dir',
             work_dir,
             '--cfg-options',
-            f'randomness.seed={seed}',
+            *options,
         ],
         work_dir + '.train.log',
     )
-    # mmengine names the final checkpoint in work_dir/last_checkpoint.
+    scores = score(config, final_checkpoint(work_dir), work_dir, tools_dir)
+    with open(result_file, 'w') as f:
+        json.dump(scores, f)
+    return scores
+
+
+def final_checkpoint(work_dir: str) -> str:
+    """The checkpoint a finished run names in ``work_dir/last_checkpoint``."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        checkpoint = f.read().strip()
+        return f.read().strip()
+
+
+def weights_only(checkpoint: str, out: str) -> str:
+    """Save the weights and metadata of ``checkpoint`` (no optimizer or
+    message-hub state: what fine-tuning loads) to ``out``."""
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    meta = {k: state['meta'][k] for k in ('dataset_meta', 'seed', 'iter')}
+    torch.save(dict(state_dict=state['state_dict'], meta=meta), out)
+    return out
+
+
+def score(
+    config: str, checkpoint: str, work_dir: str, tools_dir: str
+) -> Dict[str, float]:
+    """Target and source val mIoU of a checkpoint."""
     scores = {}
     for domain in DOMAINS:
         test_dir = osp.join(work_dir, f'test_{domain}')
@@ -92,9 +145,19 @@ def train_and_score(
             test_dir + '.log',
         )
         scores[domain] = last_metrics(newest(test_dir, '.json'))['mIoU']
-    with open(result_file, 'w') as f:
-        json.dump(scores, f)
     return scores
+
+
+def warm_start(
+    config: str, seed: int, work_dir: str, tools_dir: str
+) -> Dict[str, object]:
+    """Train (or reuse) the seed's warm start; its weights-only checkpoint
+    (``warm_start.pth`` in ``work_dir``) and its scores."""
+    scores = train_and_score(config, seed, work_dir, tools_dir)
+    out = osp.join(work_dir, 'warm_start.pth')
+    if not osp.exists(out):
+        weights_only(final_checkpoint(work_dir), out)
+    return dict(checkpoint=out, scores=scores)
 
 
 def summarise(results: Dict[str, List[Dict[str, float]]]) -> List[dict]:

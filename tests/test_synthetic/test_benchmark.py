@@ -50,3 +50,39 @@ def test_summary_table_and_chart(tmp_path):
     assert table[3] == '| oracle | 40.0 ± 0.0 | 10.0 ± 0.0 | 40.0 |'
     bar_chart(rows, str(tmp_path / 'chart.png'))
     assert (tmp_path / 'chart.png').read_bytes()[:4] == b'\x89PNG'
+
+
+def test_warm_start_checkpoint_keeps_weights_and_metadata_only(tmp_path):
+    import torch
+
+    from mmseg_pfr.synthetic.benchmark import weights_only
+
+    full = dict(
+        state_dict={'segmentor.w': torch.ones(2)},
+        meta=dict(dataset_meta=dict(classes=('a',)), seed=3, iter=1200,
+                  hook_msgs={'x': 1}),
+        optimizer={'state': {}},
+        message_hub={'log_scalars': {}},
+    )  # fmt: skip
+    torch.save(full, tmp_path / 'iter_1200.pth')
+    out = weights_only(
+        str(tmp_path / 'iter_1200.pth'), str(tmp_path / 'w.pth')
+    )
+    saved = torch.load(out, weights_only=True)
+    assert set(saved) == {'state_dict', 'meta'}
+    assert saved['meta'] == dict(dataset_meta=dict(classes=('a',)), seed=3,
+                                 iter=1200)  # fmt: skip
+    assert torch.equal(saved['state_dict']['segmentor.w'], torch.ones(2))
+
+
+def test_methods_are_demo_configs_and_the_warm_start_exists():
+    from pathlib import Path
+
+    from mmseg_pfr.synthetic.benchmark import METHODS, WARM_START
+
+    demo = Path(__file__).resolve().parents[2] / 'configs' / 'demo'
+    for _, config in METHODS:
+        assert (demo / config).is_file(), config
+    assert (demo / WARM_START).is_file()
+    names = [name for name, _ in METHODS]
+    assert 'self-training' in names and 'source only' in names
