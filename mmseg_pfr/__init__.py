@@ -30,9 +30,8 @@ from .compat.atomic_files import register_atomic_backend  # noqa: E402
 
 register_atomic_backend()
 
-from .compat import checkpoint_fit  # noqa: E402,F401  (CheckpointFitHook)
-
 from . import datasets, engine, evaluation, models, synthetic  # noqa: E402,F401,E501
+from .compat import checkpoint_fit  # noqa: E402,F401  (CheckpointFitHook)
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__', 'trust_checkpoint']
