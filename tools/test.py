@@ -4,12 +4,20 @@
         [--show-dir DIR] [--tta] [--cfg-options k=v ...] [--launcher pytorch]
 
 A UDA checkpoint is evaluated through its segmentor, exactly as mmseg would
-evaluate that segmentor on its own.
+evaluate that segmentor on its own. A checkpoint that does not exist, cannot
+be read or does not fit the model ends the tool with one ``error:`` line
+(exit 2) before anything is evaluated. At the end it lists what it wrote:
+the log and metrics (``WORK_DIR/<timestamp>/``), ``--out`` predictions,
+painted images.
 """
 
 import argparse
+import os
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split
@@ -17,6 +25,10 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmseg_pfr.apis import add_common_args, apply_cli, load_config
+from mmseg_pfr.apis.cli import require_file, run_tool
+from mmseg_pfr.apis.outputs import describe_outputs
+from mmseg_pfr.compat.cpu_distributed import init_cpu_distributed
+from mmseg_pfr.compat.quiet import quiet_logger
 
 
 def parse_args() -> argparse.Namespace:
@@ -59,6 +71,7 @@ def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
 
 def main() -> None:
     args = parse_args()
+    require_file(args.checkpoint, 'checkpoint')
     cfg = apply_cli(
         load_config(args),
         args.config,
@@ -76,8 +89,12 @@ def main() -> None:
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
-    Runner.from_cfg(cfg).test()
+    init_cpu_distributed(cfg)  # no CUDA: gloo, DDP without device ids
+    runner = Runner.from_cfg(cfg)
+    quiet_logger(runner.logger)
+    runner.test()
+    describe_outputs(runner, 'test')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -2,12 +2,16 @@
 
 python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
     [--amp [fp16|bf16]] [--cfg-options k=v ...] [--launcher pytorch]
-    [--trust-checkpoint CKPT]
+    [--trust-checkpoint PATH]
 """
 
 import argparse
+import os
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split
@@ -15,6 +19,11 @@ from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
 from mmseg_pfr.apis import add_common_args, apply_cli, load_config
+from mmseg_pfr.apis.cli import fail, require_file, run_tool
+from mmseg_pfr.apis.outputs import describe_outputs
+from mmseg_pfr.compat.cpu_distributed import init_cpu_distributed
+from mmseg_pfr.compat.quiet import quiet_logger
+from mmseg_pfr.models.uda.nonfinite import NonFiniteLossError, stopped_message
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,6 +51,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    if args.resume not in (None, 'auto'):
+        require_file(args.resume, 'checkpoint')
     cfg = apply_cli(
         load_config(args),
         args.config,
@@ -51,13 +62,19 @@ def main() -> None:
         launcher=args.launcher,
         trusted=args.trust_checkpoint,
     )
+    init_cpu_distributed(cfg)  # no CUDA: gloo, DDP without device ids
     runner = (
         Runner.from_cfg(cfg)
         if 'runner_type' not in cfg
         else RUNNERS.build(cfg)
     )
-    runner.train()
+    quiet_logger(runner.logger)
+    try:
+        runner.train()
+    except NonFiniteLossError as error:
+        fail(stopped_message(error, runner.work_dir))
+    describe_outputs(runner, 'train')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -13,7 +13,7 @@ import torch
 from helpers import toy_training_config
 from mmengine.config import Config
 
-from mmseg_pfr.compat.checkpoint import TRUST_ENV, UntrustedCheckpointError
+from mmseg_pfr.compat.checkpoint import TRUST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,7 +143,7 @@ class RunsCode:
 
 
 def test_a_checkpoint_that_would_run_code_is_refused(
-    trained, tmp_path, monkeypatch
+    trained, tmp_path, monkeypatch, capsys
 ):
     marker = tmp_path / 'code_ran'
     ckpt = state(str(trained / 'iter_4.pth'))
@@ -152,9 +152,11 @@ def test_a_checkpoint_that_would_run_code_is_refused(
     torch.save(ckpt, evil)
     config = write_config(tmp_path, 'refuse')
     monkeypatch.delenv(TRUST_ENV, raising=False)
-    with pytest.raises(UntrustedCheckpointError) as error:
+    with pytest.raises(SystemExit) as error:
         run_tool('test.py', config, evil, monkeypatch=monkeypatch)
-    message = str(error.value)
+    assert error.value.code == 2
+    message = capsys.readouterr().err
+    assert message.startswith('error: ') and message.count('\n') == 1
     assert f'Refusing to load {evil}' in message
     assert '(io.open)' in message and '--trust-checkpoint' in message
     assert not marker.exists()
