@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import BaseTTAModel, is_model_wrapper
+from mmengine.runner.checkpoint import get_state_dict
 from mmseg.registry import HOOKS
 from torch import nn
 
@@ -135,7 +136,9 @@ def fit_state_dict(
     Raises:
         CheckpointMismatchError: Weights are missing or of another shape.
     """
-    expected = _bare(model).state_dict()
+    # Wrappers inside too: MMSeparateDistributedDataParallel wraps each
+    # child in its own DDP, whose state dict says 'segmentor.module.*'.
+    expected = get_state_dict(_bare(model))
     _rename_in_place(state, expected)
     missing = [
         k

@@ -144,3 +144,23 @@ def test_a_checkpoint_from_before_self_training_has_no_teacher(capsys):
 def test_test_time_augmentation_models_are_looked_through(uda):
     tta = MODELS.build(dict(type='SegTTAModel', module=uda_model_cfg()))
     fit_state_dict(tta, uda.state_dict(), 'uda.pth')
+
+
+def test_children_wrapped_in_their_own_ddp_are_looked_through(uda):
+    # MMSeparateDistributedDataParallel wraps each child in a DDP whose
+    # state dict says 'segmentor.module.*'; checkpoints say 'segmentor.*'.
+    from mmengine.registry import MODEL_WRAPPERS
+
+    @MODEL_WRAPPERS.register_module(force=True)
+    class ChildWrapper(nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+    state = copy.deepcopy(uda.state_dict())
+    uda.segmentor = ChildWrapper(uda.segmentor)
+    uda.discriminator = ChildWrapper(uda.discriminator)
+    fit_state_dict(ChildWrapper(uda), state, 'iter_2.pth')  # no error
+    del state['segmentor.decode_head.aspp.0.weight']
+    with pytest.raises(CheckpointMismatchError, match='1 of the model'):
+        fit_state_dict(ChildWrapper(uda), state, 'iter_2.pth')
