@@ -287,3 +287,19 @@ class SaveRankWeightsHook(Hook):
             else (runner.model)
         )
         torch.save(model.state_dict(), f'{runner.work_dir}/rank{rank}.pth')
+
+
+@HOOKS.register_module()
+class PoisonLossHook(Hook):
+    """Before the 0-based iteration ``at``, set a loss weight of the UDA
+    model to infinity (NaN would switch its term off: NaN > 0 is False):
+    what a diverging run looks like to the update."""
+
+    def __init__(self, at: int, weight: str = 'lambda_pfr') -> None:
+        self.at, self.weight = at, weight
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if runner.iter == self.at:
+            model = runner.model
+            model = model.module if hasattr(model, 'module') else model
+            setattr(model, self.weight, float('inf'))

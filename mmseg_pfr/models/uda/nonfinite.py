@@ -12,10 +12,12 @@ checkpoints, so it survives ``--resume``).
 
 import logging
 import math
+import os.path as osp
 from typing import Dict
 
 import torch
 from mmengine.logging import MessageHub, print_log
+from mmengine.runner import find_latest_checkpoint
 from torch import Tensor
 
 NONFINITE_POLICIES = ('stop', 'skip')
@@ -92,3 +94,16 @@ def skipped_count() -> Tensor:
     """``nonfinite.skipped``: updates skipped so far in this run."""
     hub = MessageHub.get_current_instance()
     return torch.tensor(float(hub.get_info(SKIPPED_KEY, 0)))
+
+
+def stopped_message(error: NonFiniteLossError, work_dir: str) -> str:
+    """What the train tool says when a run stopped on a non-finite loss:
+    the error and the last checkpoint written before it."""
+    last = find_latest_checkpoint(work_dir)
+    where = (
+        f'the last good checkpoint is {last}; resume from it with '
+        f'--resume {last}'
+        if last and osp.isfile(last)
+        else f'no checkpoint was written yet in {work_dir}'
+    )
+    return f'{error}. Nothing was written after the last update: {where}'
