@@ -8,7 +8,8 @@ from mmseg_pfr.apis.domain_gap import GapAccumulator, gap_table, relative
 
 def einsum_gram(f):
     n, c, h, w = f.shape
-    return torch.einsum('nchw,ndhw->ncd', f, f) / (c * h * w)
+    # PFR's default Gram (Gatys et al.): divided by the positions only.
+    return torch.einsum('nchw,ndhw->ncd', f, f) / (h * w)
 
 
 def pairs(n=5, seed=0):

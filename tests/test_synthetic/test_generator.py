@@ -117,7 +117,9 @@ def test_pixel_grams_match_an_independent_formula():
     ]
     pixels = mean_grams(images, random_network(), batch=2)[0]
     x = np.stack(images).astype(np.float64) / 255.0
-    expected = np.einsum('nhwc,nhwd->cd', x, x) / (5 * 3 * 6 * 10)
+    # PFR's Gram (Gatys et al.): summed over the 5 images, divided by the
+    # 6 x 10 positions of each.
+    expected = np.einsum('nhwc,nhwd->cd', x, x) / (5 * 6 * 10)
     np.testing.assert_allclose(pixels.numpy(), expected, rtol=1e-5)
 
 
