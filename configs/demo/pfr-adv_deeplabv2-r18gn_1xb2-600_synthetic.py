@@ -18,6 +18,7 @@ model = dict(
     _base_.uda,
     discriminator=dict(type='FCDiscriminator', num_classes=19, ndf=16),
 )
-# The benchmark's pretrained start of seed 0 (weights only, a few MB); the
-# benchmark gives each seed its own with --cfg-options load_from=...
-load_from = 'checkpoints/demo/warm-start_deeplabv2-r18gn_synthetic-source_seed0.pth'  # noqa
+# The benchmark's pretrained start of seed 0 (weights only, 3 MB), found
+# from this file's folder whatever the working directory; the benchmark
+# gives each seed its own with --cfg-options load_from=...
+load_from = '{{ fileDirname }}/../../checkpoints/demo/warm-start_deeplabv2-r18gn_synthetic-source_seed0.pth'  # noqa
