@@ -63,6 +63,9 @@ def run_two_iterations(work_dir, log_processor: dict) -> str:
     runner = Runner(
         model=FixedLosses(),
         work_dir=str(work_dir),
+        # Runners of one second share mmengine's default name, and with it
+        # the visualiser (and its scalars.json): one name per test.
+        experiment_name=work_dir.name,
         train_dataloader=dict(
             dataset=[dict(inputs=torch.zeros(1))] * 2,
             sampler=dict(type='DefaultSampler', shuffle=False),
