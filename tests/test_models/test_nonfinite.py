@@ -87,6 +87,8 @@ def test_skip_counts_skipped_updates_and_trains_on_afterwards():
     before = snapshot(model.segmentor)
     log = model.train_step(uda_batch(), optim)
     assert log[SKIPPED_KEY] == 1 and hub.get_info(SKIPPED_KEY) == 1
+    # The count is runtime information mmengine saves in checkpoints.
+    assert hub.state_dict()['runtime_info'][SKIPPED_KEY] == 1
     after = model.segmentor.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     model.pfr_loss.forward = forward
