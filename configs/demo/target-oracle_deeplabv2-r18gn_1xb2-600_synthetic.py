@@ -14,6 +14,6 @@ train_dataloader = dict(
                 dict(type='LoadAnnotations'),
                 dict(type='PackSegInputs'),
             ],
-        )
+        ),
     )
 )

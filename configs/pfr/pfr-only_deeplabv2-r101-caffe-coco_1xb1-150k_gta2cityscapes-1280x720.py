@@ -1,5 +1,7 @@
 # Ablation on AdaptSegNet's network: PFR alone (lambda_pfr 0.004), no
 # discriminator; the paper's recipe otherwise.
-_base_ = './pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
+_base_ = (
+    './pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
+)
 model = dict(lambda_adv=0.0, discriminator=None)
 optim_wrapper = dict(discriminator=None)

@@ -67,8 +67,8 @@ def test_a_nonfinite_discriminator_loss_stops_before_its_update():
     model, optim = build()
     forward = model.discriminator.forward
     # Infinite only in D's own update, which sees detached predictions.
-    model.discriminator.forward = lambda x: forward(x) * (
-        1.0 if x.requires_grad else math.inf
+    model.discriminator.forward = lambda x: (
+        forward(x) * (1.0 if x.requires_grad else math.inf)
     )
     before = snapshot(model.discriminator)
     with pytest.raises(NonFiniteLossError, match='discriminator update'):
