@@ -19,6 +19,7 @@ import os.path as osp
 import statistics
 import subprocess
 import sys
+import textwrap
 from typing import Dict, List, Optional, Sequence
 
 import torch
@@ -200,10 +201,10 @@ def bar_chart(rows: List[dict], path: str) -> None:
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    labels = [row['method'] for row in rows]
+    labels = [textwrap.fill(row['method'], 14) for row in rows]
     x = range(len(rows))
     width = 0.38
-    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=110)
+    fig, ax = plt.subplots(figsize=(1.2 * len(rows) + 1, 3.8), dpi=110)
     for offset, domain, color in ((-1, 'target', '#d9534f'),
                                   (1, 'source', '#5b8bd0')):  # fmt: skip
         ax.bar(
