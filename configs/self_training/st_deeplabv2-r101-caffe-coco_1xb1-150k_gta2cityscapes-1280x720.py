@@ -5,11 +5,5 @@
 # for 250k iterations (52.1 mIoU reported); the teacher's settings are in
 # _base_/uda/pfr_adv.py (mean_teacher).
 _base_ = '../pfr/pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
-model = dict(
-    lambda_adv=0.0,
-    lambda_pfr=0.0,
-    discriminator=None,
-    self_training=_base_.mean_teacher,
-    lambda_st=1.0,
-)
+model = _base_.self_training_only
 optim_wrapper = dict(discriminator=None)

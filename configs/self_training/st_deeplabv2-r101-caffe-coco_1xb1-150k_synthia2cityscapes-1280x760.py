@@ -7,13 +7,6 @@ _base_ = [
     '../_base_/schedules/adaptsegnet_150k.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(
-    _base_.uda,
-    lambda_adv=0.0,
-    lambda_pfr=0.0,
-    discriminator=None,
-    self_training=_base_.mean_teacher,
-    lambda_st=1.0,
-)
+model = dict(_base_.uda, **_base_.self_training_only)
 optim_wrapper = dict(discriminator=None)
 default_hooks = dict(checkpoint=dict(save_best='mIoU16'))

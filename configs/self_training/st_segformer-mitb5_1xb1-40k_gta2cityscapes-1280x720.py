@@ -8,14 +8,11 @@
 # them.
 _base_ = '../pfr/pfr-adv_segformer-mitb5_1xb1-40k_gta2cityscapes-1280x720.py'
 model = dict(
-    lambda_adv=0.0,
-    lambda_pfr=0.0,
-    discriminator=None,
+    _base_.self_training_only,
     self_training=dict(
         _base_.mean_teacher,
         pseudo_weight_ignore_top=15,
         pseudo_weight_ignore_bottom=120,
     ),
-    lambda_st=1.0,
 )
 optim_wrapper = dict(discriminator=None)

@@ -28,7 +28,7 @@ uda = dict(
     fuse_forward=True,
     # Self-training, off here (no self_training config, which mmengine
     # could not merge a leaf's dict into): self-training leaf configs set
-    #   model = dict(self_training=_base_.mean_teacher, lambda_st=1.0)
+    #   model = _base_.self_training_only
     lambda_st=0.0,
     # A NaN/Inf loss term stops training before its update, naming the term;
     # 'skip' skips such updates instead (counted in the log).
@@ -61,4 +61,15 @@ model_wrapper_cfg = dict(
     type='MMSeparateDistributedDataParallel',
     broadcast_buffers=False,
     find_unused_parameters=False,
+)
+# What a self-training config changes in the model: the mean teacher on
+# (L_st weighted 1, as DACS/DAFormer), the discriminator and PFR off; a
+# leaf adds PFR back with lambda_pfr. With it, optim_wrapper must drop D's
+# optimizer: optim_wrapper = dict(discriminator=None).
+self_training_only = dict(
+    lambda_adv=0.0,
+    lambda_pfr=0.0,
+    discriminator=None,
+    self_training=mean_teacher,
+    lambda_st=1.0,
 )
