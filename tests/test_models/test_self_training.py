@@ -261,3 +261,24 @@ def test_resume_restores_the_teacher_bit_for_bit(tmp_path, monkeypatch):
     assert set(expected) == set(got)
     for key in expected:
         assert torch.equal(expected[key], got[key]), key
+
+
+def test_the_mix_reads_the_segmentors_normalisation():
+    model, _ = build()
+    norm = model._image_norm()
+    assert norm.mean.flatten().tolist() == [128.0] * 3  # the toy config's
+    assert norm.std.flatten().tolist() == [64.0] * 3
+    assert norm.bgr  # no channel conversion: cv2's BGR order
+    # A preprocessor that does not normalise: raw values in [0, 255].
+    cfg = uda_model_cfg(lambda_st=1.0, self_training=True)
+    cfg.segmentor.data_preprocessor = dict(
+        type='SegDataPreProcessor', size_divisor=8, bgr_to_rgb=True
+    )
+    model = MODELS.build(cfg)
+    norm = model._image_norm()
+    assert norm.mean.flatten().tolist() == [0.0] * 3
+    assert norm.std.flatten().tolist() == [1.0] * 3
+    assert not norm.bgr
+    source, target = model.preprocess(uda_batch())
+    losses = model._self_training_loss(source, target)
+    assert torch.isfinite(losses['st.loss_ce'])
