@@ -16,6 +16,12 @@ from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
+from test_models.test_uda_segmentor import (
+    ADV_KEYS,
+    DISC_KEYS,
+    PFR_KEYS,
+    SEG_KEYS,
+)
 
 from mmseg_pfr.models.uda.self_training import (
     MeanTeacherSelfTraining,
@@ -23,16 +29,6 @@ from mmseg_pfr.models.uda.self_training import (
 )
 
 ST_KEYS = {'st.loss_ce', 'st.pseudo_weight'}
-SEG_KEYS = {'loss', 'decode.loss_ce', 'decode.acc_seg'}
-PFR_KEYS = {'pfr.loss_style', 'pfr.loss_content'}
-ADV_KEYS = {'adv.loss_adv'}
-DISC_KEYS = {
-    'disc.loss',
-    'disc.loss_src',
-    'disc.loss_tgt',
-    'disc.acc_src',
-    'disc.acc_tgt',
-}
 
 
 @pytest.fixture(autouse=True)
