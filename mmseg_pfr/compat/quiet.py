@@ -18,13 +18,19 @@ line, none of which asks anything of a user of this project:
 - mmengine: ``"FileClient" will be deprecated`` and ``"HardDiskBackend" is
   the alias of "LocalBackend"``, from mmengine's own ``CheckpointHook``.
 
+A runner writes ``init_weights``' report (a record per parameter, hundreds
+of lines) into its log file. A tool that builds a model without a runner
+(``tools/analysis/loss_balance.py``) would print it on the console instead,
+so the tools drop it from mmengine's default logger too.
+
 Each is matched by its exact text and the module that emits it, so every
 other warning, from these libraries too, is still shown. Only the tools opt
 in: they set ``MMSEG_PFR_QUIET=1`` (unless it is set already) before they
 import the package, whose first act is :func:`quiet_if_asked`; the runner's
-logger gets :func:`quiet_logger`. ``import mmseg_pfr`` in a user's own
-script changes no filter, and ``MMSEG_PFR_QUIET=0 python tools/train.py
-...`` shows everything.
+logger gets :func:`quiet_logger`, as mmengine's default logger (the one
+used outside a runner) does in :func:`quiet_if_asked`. ``import mmseg_pfr``
+in a user's own script changes no filter, and ``MMSEG_PFR_QUIET=0 python
+tools/train.py ...`` shows everything.
 """
 
 import logging
@@ -58,6 +64,11 @@ KNOWN_LOG_MESSAGES = re.compile(
     r'|"HardDiskBackend" is the alias of "LocalBackend" and the former will '
     r'be deprecated in future\.'
 )
+# One parameter of the init report that mmengine's BaseModule logs at INFO
+# when its logger has no log file (BaseModule._dump_init_info).
+INIT_REPORT = re.compile(
+    r'\n\S+ - torch\.Size\(\[[\d, ]*\]\): \n.* \n ', re.DOTALL
+)
 
 
 def enabled() -> bool:
@@ -74,16 +85,22 @@ def quiet_if_asked() -> None:
         warnings.filterwarnings(
             'ignore', message=message, category=UserWarning, module=module
         )
+    # Only now: importing mmengine emits two of the warnings above.
+    from mmengine.logging import MMLogger
+
+    quiet_logger(MMLogger.get_current_instance())
 
 
 class KnownMessageFilter(logging.Filter):
-    """Drops the warnings of :data:`KNOWN_LOG_MESSAGES`, keeps the rest."""
+    """Drops the warnings of :data:`KNOWN_LOG_MESSAGES` and the init report
+    (:data:`INIT_REPORT`), keeps the rest."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (
-            record.levelno == logging.WARNING
-            and KNOWN_LOG_MESSAGES.fullmatch(record.getMessage())
-        )
+        known = {
+            logging.WARNING: KNOWN_LOG_MESSAGES,
+            logging.INFO: INIT_REPORT,
+        }.get(record.levelno)
+        return not (known and known.fullmatch(record.getMessage()))
 
 
 def quiet_logger(logger: logging.Logger) -> None:

@@ -17,13 +17,17 @@ concatenated forward). ``--depth 50`` runs both as ResNet-50 (the anchor's
 
 import argparse
 import json
+import os
 import os.path as osp
 import platform
 import subprocess
 import sys
 from datetime import date
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split
@@ -141,6 +145,7 @@ def main() -> None:
     if args.out_md:
         with open(args.out_md, 'w') as f:
             f.write(text)
+        print(f'wrote {args.out_md}')
 
 
 if __name__ == '__main__':

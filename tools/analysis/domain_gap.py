@@ -8,11 +8,18 @@ table and a PNG plot; give a second run to compare (e.g. source-only).
         [--cfg-options k=v ...]
 
 The images are the first N of each domain of CONFIG's UDA training data.
+The table and plot go to work_dirs/domain_gap/ unless --out-md and
+--out-png say otherwise.
 """
 
 import argparse
+import os
+import os.path as osp
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split
@@ -21,6 +28,8 @@ from mmengine.config import Config, DictAction
 from mmseg_pfr.apis.cli import require_file
 from mmseg_pfr.apis.domain_gap import gap_plot, gap_table, measure_gap
 from mmseg_pfr.apis.infer import load_model
+
+OUT_DIR = osp.join('work_dirs', 'domain_gap')
 
 
 def main() -> None:
@@ -35,8 +44,10 @@ def main() -> None:
         help='another run of the same network to compare with',
     )
     parser.add_argument('--pairs', type=int, default=20)
-    parser.add_argument('--out-md', default='domain_gap.md')
-    parser.add_argument('--out-png', default='domain_gap.png')
+    parser.add_argument('--out-md', default=osp.join(OUT_DIR, 'domain_gap.md'))
+    parser.add_argument(
+        '--out-png', default=osp.join(OUT_DIR, 'domain_gap.png')
+    )
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--cfg-options',
@@ -57,6 +68,8 @@ def main() -> None:
         model = load_model(config, checkpoint, args.device)
         results[name] = measure_gap(model, data_cfg, args.pairs)
     table = gap_table(results)
+    for path in (args.out_md, args.out_png):
+        os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(args.out_md, 'w') as f:
         f.write(table)
     gap_plot(results, args.out_png)

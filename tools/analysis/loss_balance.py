@@ -9,8 +9,12 @@ Without a checkpoint the model is freshly initialised, as at iteration 0
 """
 
 import argparse
+import os
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split

@@ -8,6 +8,9 @@ values) and a bar chart.
         [--work-dir work_dirs/synthetic_benchmark] [--out-md FILE]
         [--out-png FILE]
 
+The table and chart go to the work dir (synthetic_results.md and .png)
+unless --out-md and --out-png say otherwise.
+
 Per seed: the warm start (1200 source-only iterations), then 600
 iterations of each method. Every run computes on one thread; ``--jobs N``
 runs N of them at a time (2 on a 2-core machine). Finished runs are
@@ -18,10 +21,14 @@ demo checkpoint is seed 0's: see docs/synthetic_benchmark.md).
 
 import argparse
 import json
+import os
 import os.path as osp
 from concurrent.futures import ThreadPoolExecutor
 
-# First: registers the plugin; on mmcv-lite it supplies mmcv ops mmseg needs.
+# First, before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
+# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401
 
 # isort: split
@@ -55,11 +62,17 @@ def parse_args() -> argparse.Namespace:
         '--jobs', type=int, default=1, help='runs at a time (one thread each)'
     )
     parser.add_argument('--work-dir', default='work_dirs/synthetic_benchmark')
-    parser.add_argument('--out-md', default='docs/synthetic_results.md')
     parser.add_argument(
-        '--out-png', default='docs/images/synthetic_results.png'
+        '--out-md', help='default: WORK_DIR/synthetic_results.md'
     )
-    return parser.parse_args()
+    parser.add_argument(
+        '--out-png', help='default: WORK_DIR/synthetic_results.png'
+    )
+    args = parser.parse_args()
+    stem = osp.join(args.work_dir, 'synthetic_results')
+    args.out_md = args.out_md or stem + '.md'
+    args.out_png = args.out_png or stem + '.png'
+    return args
 
 
 def main() -> None:

@@ -19,6 +19,9 @@ import sys
 
 import torch
 
+# Before the stack loads: its known, harmless warnings off
+# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them).
+os.environ.setdefault('MMSEG_PFR_QUIET', '1')
 import mmseg_pfr  # noqa: F401  # isort: split
 from mmseg_pfr.models.backbones.deeplab_coco_weights import (
     BACKBONE,
