@@ -6,12 +6,25 @@ it without a guard (in ``models/utils/point_sample.py``,
 ``models/losses/focal_loss.py``, ``models/decode_heads/san_head.py`` and
 ``utils/mask_classification.py``): ``import mmseg.models`` breaks. When, and
 only when, the compiled extension is missing, :func:`install` puts a small
-``mmcv.ops`` module in place that provides those two functions and answers
-every other name with a ``ModuleNotFoundError`` that names the op and says how
-to get a compiled mmcv. mmseg's guarded imports (``except
-ModuleNotFoundError``) keep working, and nothing of mmcv or mmseg is changed.
+``mmcv.ops`` module in place that provides those two functions; nothing of
+mmcv or mmseg is changed. Every other op is absent, and says so in the way
+each kind of caller expects:
+
+- ``hasattr(mmcv.ops, 'nms')`` is False and ``getattr(mmcv.ops, 'nms',
+  None)`` is None: an attribute lookup raises :class:`MissingOpError`, an
+  ``AttributeError`` whose text names the op and how to get a compiled
+  mmcv (also what ``mmcv.ops.nms(...)`` shows).
+- ``from mmcv.ops import nms`` raises ``ModuleNotFoundError`` with that text,
+  which mmseg's guarded imports (``except ModuleNotFoundError``) expect.
+  Python's import statement, when a package has no attribute of that name,
+  imports the submodule ``mmcv.ops.nms``; a finder on ``sys.meta_path``
+  answers every ``mmcv.ops.<name>`` with that error, naming the module that
+  is really missing, ``mmcv._ext`` (had it named ``mmcv.ops.nms``, the import
+  machinery would drop it for its own "cannot import name", an
+  ``ImportError`` that mmseg's guards do not catch).
 """
 
+import importlib.abc
 import importlib.util
 import sys
 import types
@@ -97,17 +110,37 @@ def sigmoid_focal_loss(
     )
 
 
-def _missing_op(name: str):
-    """Module ``__getattr__``: every other op is a clear import error."""
-    if name.startswith('__'):
-        raise AttributeError(name)
-    raise ModuleNotFoundError(
+def _missing_message(name: str) -> str:
+    return (
         f"mmcv.ops.{name} needs mmcv's compiled operators, which this "
         f'install (mmcv-lite) does not have; mmseg_pfr provides pure-PyTorch '
         f'versions of point_sample and sigmoid_focal_loss only. '
-        f'{COMPILED_MMCV_HINT}',
-        name=f'mmcv.ops.{name}',
+        f'{COMPILED_MMCV_HINT}'
     )
+
+
+class MissingOpError(AttributeError):
+    """An mmcv op that needs the compiled extension mmcv-lite lacks."""
+
+
+def _missing_op(name: str):
+    """Module ``__getattr__``: every other name is absent, with a reason."""
+    if name.startswith('__'):
+        raise AttributeError(name)
+    raise MissingOpError(_missing_message(name), name=name)
+
+
+class _MissingOpFinder(importlib.abc.MetaPathFinder):
+    """Answers the import of any ``mmcv.ops.<name>`` (which ``from mmcv.ops
+    import <name>`` tries for a name the module lacks) with a clear
+    ``ModuleNotFoundError``."""
+
+    def find_spec(self, fullname: str, path=None, target=None):
+        """Raise for ``mmcv.ops.*``; leave every other module alone."""
+        if not fullname.startswith('mmcv.ops.'):
+            return None
+        op = fullname[len('mmcv.ops.') :]
+        raise ModuleNotFoundError(_missing_message(op), name='mmcv._ext')
 
 
 def has_compiled_mmcv() -> bool:
@@ -133,4 +166,5 @@ def install() -> bool:
     ops.__getattr__ = _missing_op
     sys.modules['mmcv.ops'] = ops
     mmcv.ops = ops
+    sys.meta_path.insert(0, _MissingOpFinder())
     return True

@@ -123,6 +123,65 @@ def test_mmcv_lite_path():
     assert "pip install 'mmcv>=2.0.0,<2.2.0'" in result.stdout
 
 
+lite_only = pytest.mark.skipif(
+    mmcv_ops.has_compiled_mmcv(), reason='a compiled mmcv is installed'
+)
+HINT = "pip install 'mmcv>=2.0.0,<2.2.0'"
+
+
+@lite_only
+def test_probing_for_a_missing_op_answers_absent():
+    # Library code that looks for an op before using it.
+    import mmcv.ops
+
+    assert hasattr(mmcv.ops, 'nms') is False
+    assert getattr(mmcv.ops, 'nms', None) is None
+    assert hasattr(mmcv.ops, 'point_sample')
+
+
+@lite_only
+def test_using_a_missing_op_names_it_and_how_to_get_it():
+    import mmcv.ops
+
+    with pytest.raises(AttributeError) as error:
+        mmcv.ops.nms(torch.zeros(1, 4), torch.zeros(1), 0.5)
+    assert isinstance(error.value, mmcv_ops.MissingOpError)
+    assert str(error.value).startswith(
+        "mmcv.ops.nms needs mmcv's compiled operators, which this install "
+        '(mmcv-lite) does not have'
+    )
+    assert HINT in str(error.value)
+
+
+@lite_only
+@pytest.mark.parametrize(
+    'statement',
+    [
+        'from mmcv.ops import nms',
+        'from mmcv.ops import point_sample, nms',
+        'import mmcv.ops.nms',
+        'importlib.import_module("mmcv.ops.nms")',
+    ],
+)
+def test_importing_a_missing_op_is_a_module_not_found_error(statement):
+    # What mmseg's guarded imports catch (except ModuleNotFoundError): a
+    # plain ImportError ("cannot import name") would escape them.
+    import importlib  # noqa: F401  (used by the statement)
+
+    with pytest.raises(ModuleNotFoundError) as error:
+        exec(statement)
+    assert str(error.value).startswith("mmcv.ops.nms needs mmcv's compiled")
+    assert HINT in str(error.value)
+    assert error.value.name == 'mmcv._ext'
+
+
+@lite_only
+def test_other_imports_are_left_to_python():
+    with pytest.raises(ModuleNotFoundError) as error:
+        import mmcv.no_such_module  # noqa: F401
+    assert error.value.name == 'mmcv.no_such_module'
+
+
 def test_compiled_mmcv_path_is_left_alone():
     # A stand-in for mmcv's compiled extension: mmcv.ops then imports its
     # own modules, and mmseg_pfr must not replace any of them.
