@@ -36,9 +36,19 @@ class UntrustedCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds pickled objects outside the allow-list."""
 
 
-class UnreadableCheckpointError(ValueError):
+class UnreadableCheckpointError(ValueError, RuntimeError):
     """A file is not a complete torch checkpoint (truncated, damaged, or
-    another kind of file)."""
+    another kind of file).
+
+    A ``RuntimeError`` as well, because that is what torch raises for a
+    truncated file (zip or legacy), the common case (a save, copy or
+    download that did not finish): code that caught it around
+    ``torch.load`` or mmengine's loader still does. torch's other two
+    errors here are not kept: ``EOFError`` (an empty file) and
+    ``pickle.UnpicklingError`` (a file that is no checkpoint at all). The
+    latter is what a refusal is (:class:`UntrustedCheckpointError`: a
+    readable checkpoint with types outside the allow-list), and one class
+    for "not a readable checkpoint" keeps damage and refusal apart."""
 
 
 def mmengine_checkpoint_globals() -> List[Any]:

@@ -173,6 +173,26 @@ def test_a_file_that_is_not_a_whole_checkpoint_gets_one_message(
         load_from_local(str(path))
 
 
+@pytest.mark.parametrize('zip_format', [True, False])
+def test_a_truncated_checkpoint_is_still_the_runtime_error_torch_raised(
+    tmp_path, monkeypatch, zip_format
+):
+    # Callers that caught torch's RuntimeError (or our ValueError) around a
+    # load still catch it, now with the message that names the file.
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    path = tmp_path / 'iter_8.pth'
+    path.write_bytes(_truncated(tmp_path, zip_format))
+    with pytest.raises(RuntimeError):
+        torch.load(path, weights_only=True)
+    for caught in (RuntimeError, ValueError):
+        with pytest.raises(caught) as error:
+            CheckpointLoader.load_checkpoint(str(path))
+        assert type(error.value) is UnreadableCheckpointError
+        assert str(error.value).startswith(
+            f'{path} is not a readable torch checkpoint: '
+        )
+
+
 def test_a_legacy_checkpoint_loads_and_its_unsafe_types_are_named(tmp_path):
     path = tmp_path / 'legacy.pth'
     torch.save(
