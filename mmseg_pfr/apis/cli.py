@@ -5,8 +5,7 @@ import argparse
 import logging
 import os
 import os.path as osp
-import sys
-from typing import Callable, Iterable, NoReturn, Optional
+from typing import Callable, Iterable, Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
@@ -18,7 +17,21 @@ from ..compat.checkpoint import (
 )
 from ..compat.checkpoint_fit import CheckpointMismatchError
 from ..compat.config_format import load_config_file
+from ..utils.tool_errors import fail, require_file
 from .resume import choose_resume_checkpoint
+
+# The tools import these from here, with the rest of their command line.
+__all__ = [
+    'USER_ERRORS',
+    'add_common_args',
+    'add_trust_argument',
+    'apply_cli',
+    'enable_amp',
+    'fail',
+    'load_config',
+    'require_file',
+    'run_tool',
+]
 
 # Errors in what the user gave a tool, each with a message naming the file:
 # the tools print them as one line, not a traceback.
@@ -149,20 +162,6 @@ def add_trust_argument(parser: argparse.ArgumentParser) -> None:
         'outside the safe allow-list (it may run code: only for files '
         'you trust); repeatable',
     )
-
-
-def fail(message: str) -> NoReturn:
-    """End a tool on a user error: ``error: MESSAGE`` on stderr, exit 2
-    (argparse's status for a bad command line)."""
-    print(f'error: {message}', file=sys.stderr)
-    raise SystemExit(2)
-
-
-def require_file(path: str, what: str) -> None:
-    """:func:`fail` unless ``path`` is a file; ``what`` names it for the
-    user (``'checkpoint'``, ``'config'``)."""
-    if not osp.isfile(path):
-        fail(f'{what} {path} does not exist')
 
 
 def run_tool(main: Callable[[], None]) -> None:

@@ -20,10 +20,11 @@ from mmengine.registry import init_default_scope
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from ..apis.cli import require_file
+from ..utils.tool_errors import require_file
 from .inspection import (
     BLANK,
     HANDLING,
+    NO_LABEL,
     OUTSIDE_ENCODING,
     SIZE_MISMATCH,
     Finding,
@@ -36,6 +37,7 @@ from .layout import (
     DatasetLayoutError,
     check_folders,
     check_samples,
+    missing_labels_message,
     pipeline_loads_labels,
 )
 from .raw_label_dataset import RawLabelDataset
@@ -163,11 +165,35 @@ def scan_dataset(
         encoding=_encoding_of(dataset) if need_labels else None,
         num_classes=len(dataset.metainfo['classes']),
     )
-    for findings, sample in zip(
-        map_with_progress(scan_sample, samples, nproc), samples
-    ):
-        problems += [_problem(sample, f, handled) for f in findings]
+    findings = map_with_progress(scan_sample, samples, nproc)
+    problems += _sample_problems(dataset, samples, findings, handled)
     return DatasetScan(where, description, len(samples), problems), dataset
+
+
+def _sample_problems(
+    dataset: BaseSegDataset,
+    samples: List[dict],
+    findings: List[List[Finding]],
+    handled: bool,
+) -> List[Problem]:
+    """The problems of the scanned samples. Images without a label file are
+    one problem of the dataset, first, naming a few and what writes them
+    (labels never converted would otherwise give a line per image)."""
+    missing = [
+        sample['seg_map_path']
+        for sample, found in zip(samples, findings)
+        if any(f.kind == NO_LABEL for f in found)
+    ]
+    problems = []
+    if missing:
+        message = missing_labels_message(dataset, missing, len(samples))
+        problems.append(Problem('error', message))
+    return problems + [
+        _problem(sample, finding, handled)
+        for sample, found in zip(samples, findings)
+        for finding in found
+        if finding.kind != NO_LABEL
+    ]
 
 
 def _problem(sample: dict, finding: Finding, handled: bool) -> Problem:

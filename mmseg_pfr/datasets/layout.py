@@ -149,11 +149,21 @@ def check_samples(
     ]
     if missing:
         raise DatasetLayoutError(
-            f'{_name(dataset)}: {len(missing)} of {len(data_list)} images '
-            f'have no label file: {_some(missing)}. '
-            f'{_missing_labels_hint(dataset)}'
+            missing_labels_message(dataset, missing, len(data_list))
         )
     probe_label(dataset, data_list[0]['seg_map_path'])
+
+
+def missing_labels_message(
+    dataset: BaseSegDataset, missing: Sequence[str], total: int
+) -> str:
+    """One sentence for every label file of ``dataset`` that is missing:
+    how many of its ``total`` images, the first few, and what writes or
+    brings them (the converter, when the dataset has one)."""
+    return (
+        f'{_name(dataset)}: {len(missing)} of {total} images have no label '
+        f'file: {_some(list(missing))}. {_missing_labels_hint(dataset)}'
+    )
 
 
 def probe_label(dataset: BaseSegDataset, path: str) -> None:

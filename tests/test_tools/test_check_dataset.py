@@ -115,12 +115,14 @@ def test_every_problem_is_reported(tmp_path, monkeypatch, capsys):
     )
     assert report.splitlines() == [
         "train source: GTADataset (data_root 'gta'), 10 samples",
+        "  error: GTADataset (data_root 'gta'): 1 of 10 images have no label "
+        'file: gta/labels/00013.png. Download the missing labels, or run '
+        '`python tools/dataset_converters/gta.py gta`, which lists images '
+        'without labels in excluded.txt so that they are skipped.',
         '  warning: gta/images/00011.png: blank label: no pixel of the 19 '
         'classes',
         '  warning: gta/images/00012.png: size mismatch: label 24x14, image '
         '24x16; label resized to the image (nearest) at load time',
-        '  error: gta/images/00013.png: image without label: '
-        'gta/labels/00013.png does not exist',
         '  error: gta/images/00014.png: unreadable label: '
         'gta/labels/00014.png: not an image file',
         '  error: gta/images/00015.png: colour label: gta/labels/00015.png: '
@@ -134,12 +136,13 @@ def test_every_problem_is_reported(tmp_path, monkeypatch, capsys):
         '  error: cs/leftImg8bit/train/bochum/bochum_000001_000019_'
         'leftImg8bit.png: unreadable image: image file is truncated',
         "val: CityscapesDataset (data_root 'cs'), 3 samples",
+        "  error: CityscapesDataset (data_root 'cs'): 1 of 3 images have no "
+        f'label file: {VAL_GT.format(2)}. Run `python tools/'
+        'dataset_converters/cityscapes.py cs` to write them.',
         f'  error: {VAL_IMG.format(0)}: colour label: {VAL_GT.format(0)}: '
         + colour.format('train ids 0-18 and 255 (ignore)'),
         f'  error: {VAL_IMG.format(1)}: values outside the encoding: values '
         '19, 77 are not train ids 0-18 and 255 (ignore)',
-        f'  error: {VAL_IMG.format(2)}: image without label: '
-        f'{VAL_GT.format(2)} does not exist',
         'train: UDADataset pairing',
         '  error: UDADataset: source and target must agree on classes, '
         'palette and ignore index, but the source (GTADataset) has 19 '
@@ -148,6 +151,43 @@ def test_every_problem_is_reported(tmp_path, monkeypatch, capsys):
         "light', 'traffic sign', 'vegetation', 'terrain', 'sky', 'person', "
         "'rider', 'car', 'truck', 'bus', 'train', 'motorcycle', 'bicycle'",
         '9 errors, 3 warnings.',
+    ]
+    assert code == 1
+
+
+def test_labels_never_converted_are_one_line_naming_the_converter(
+    tmp_path, monkeypatch, capsys
+):
+    # Cityscapes as downloaded: *_labelIds.png only; and a GTA5 set whose
+    # label archive was only partly unpacked.
+    monkeypatch.chdir(tmp_path)
+    make_gta(tmp_path / 'gta', n=8)
+    for k in range(1, 7):
+        (tmp_path / f'gta/labels/{k:05d}.png').unlink()
+    make_cityscapes(
+        tmp_path / 'cs',
+        splits={'train': ('aachen',), 'val': ('frankfurt',)},
+        per_city=7,
+        train_ids=False,
+    )
+    code, report = check(write_config(tmp_path), monkeypatch, capsys)
+    named = ', '.join(VAL_GT.format(k) for k in range(5))
+    assert report.splitlines() == [
+        "train source: GTADataset (data_root 'gta'), 8 samples",
+        "  error: GTADataset (data_root 'gta'): 6 of 8 images have no label "
+        'file: gta/labels/00001.png, gta/labels/00002.png, gta/labels/00003'
+        '.png, gta/labels/00004.png, gta/labels/00005.png and 1 more. '
+        'Download the missing labels, or run `python tools/'
+        'dataset_converters/gta.py gta`, which lists images without labels '
+        'in excluded.txt so that they are skipped.',
+        # The target's labels are never read: its images are checked alone.
+        "train target: CityscapesDataset (data_root 'cs'), 7 samples: no "
+        'problems',
+        "val: CityscapesDataset (data_root 'cs'), 7 samples",
+        "  error: CityscapesDataset (data_root 'cs'): 7 of 7 images have no "
+        f'label file: {named} and 2 more. Run `python tools/'
+        'dataset_converters/cityscapes.py cs` to write them.',
+        '2 errors, 0 warnings.',
     ]
     assert code == 1
 
