@@ -33,21 +33,30 @@ def daformer_lr(base: float, t: int, max_iters: int, power: float) -> float:
 
 
 class TwoChildren(nn.Module):
-    """A UDA model's shape: a segmentor with a backbone and a head, and D."""
+    """A UDA model's shape: a segmentor with a backbone and a head, and D
+    under the name its optimizer has in the config."""
 
-    def __init__(self) -> None:
+    def __init__(self, d_name: str = 'discriminator') -> None:
         super().__init__()
         self.segmentor = nn.Module()
         self.segmentor.backbone = nn.Linear(2, 2)
         self.segmentor.decode_head = nn.Linear(2, 2)
-        self.discriminator = nn.Linear(2, 1)
+        self.add_module(d_name, nn.Linear(2, 1))
+
+
+def d_name(cfg: Config) -> str:
+    """The key of D's optimizer and schedule: the one besides the
+    segmentor's."""
+    (name,) = set(cfg.param_scheduler) - {'segmentor'}
+    return name
 
 
 def lr_trace(config: str) -> dict:
     """``{(optimizer, group): {t: lr at iteration t}}`` over the run, with
     the schedulers stepped by mmengine's hook after each iteration."""
     cfg = Config.fromfile(str(SCHEDULES / config))
-    optim = build_optim_wrapper(TwoChildren(), cfg.optim_wrapper)
+    names = ('segmentor', d_name(cfg))
+    optim = build_optim_wrapper(TwoChildren(names[1]), cfg.optim_wrapper)
     runner = SimpleNamespace(
         param_schedulers={
             name: [
@@ -62,7 +71,7 @@ def lr_trace(config: str) -> dict:
     hook = ParamSchedulerHook()
     trace = {}
     for t in range(cfg.train_cfg.max_iters):
-        for name in ('segmentor', 'discriminator'):
+        for name in names:
             optimizer = optim[name].optimizer
             if t in CHECKED:
                 for g, group in enumerate(optimizer.param_groups):
@@ -100,8 +109,8 @@ def test_warm_up_values_at_chosen_iterations(trace):
 
 
 def test_discriminator_is_warmed_up_then_decays_with_power_09(trace):
-    (group,) = {g for name, g in trace if name == 'discriminator'}
-    for t, lr in trace[('discriminator', group)].items():
+    (key,) = {key for key in trace if key[0] != 'segmentor'}
+    for t, lr in trace[key].items():
         expected = daformer_lr(1e-4, t, 40000, power=0.9)
         assert lr == pytest.approx(expected, rel=1e-9, abs=0), t
 
