@@ -16,6 +16,7 @@ from mmseg.datasets import CityscapesDataset
 from PIL import Image
 from test_datasets.dataset_layouts import (
     DOCUMENTED_CITYSCAPES,
+    make_cityscapes,
     realdata,
     reference_train_ids,
 )
@@ -43,6 +44,14 @@ def real_val_layout(tmp_path: Path) -> Path:
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(real)
     return tmp_path
+
+
+def synthetic_val_layout(tmp_path: Path) -> Path:
+    """One 64x32 val frame with label ids and train ids in the Cityscapes
+    layout (no shared data needed)."""
+    return make_cityscapes(
+        tmp_path, splits={'val': ('frankfurt',)}, per_city=1, size=(64, 32)
+    )
 
 
 def val_batch(root: Path, loader: str = 'val_dataloader') -> dict:
@@ -93,7 +102,7 @@ def test_real_val_frame_is_scored_at_full_label_size(tmp_path):
     reason='mmseg CityscapesMetric needs `pip install cityscapesscripts`',
 )
 def test_test_server_output_is_label_ids_at_full_size(tmp_path):
-    root = real_val_layout(tmp_path / 'cs')
+    root = synthetic_val_layout(tmp_path / 'cs')
     batch = val_batch(root)
     sample = batch['data_samples'][0]
     gt = sample.gt_sem_seg.data[0].numpy()
@@ -106,9 +115,42 @@ def test_test_server_output_is_label_ids_at_full_size(tmp_path):
         Image.open(tmp_path / 'server' / Path(sample.img_path).name)
     )
     inverse = {t: i for i, t in DOCUMENTED_CITYSCAPES.items()}
-    assert written.shape == (128, 256)
+    assert written.shape == (32, 64)
+    assert len(np.unique(gt[gt != 255])) > 1
     for train_id in np.unique(gt[gt != 255]):
         assert (written[gt == train_id] == inverse[train_id]).all()
+
+
+@pytest.mark.skipif(
+    not HAS_CITYSCAPESSCRIPTS or hasattr(np, 'in1d'),
+    reason='needs cityscapesscripts and a numpy without np.in1d (>= 2.4)',
+)
+def test_why_the_docs_score_val_with_iou_metric_not_cityscapesscripts(
+    tmp_path,
+):
+    # CityscapesMetric without format_only scores with cityscapesscripts
+    # 2.3, which calls np.in1d, gone from numpy 2.4. The test-server output
+    # above (format_only) never calls it.
+    root = synthetic_val_layout(tmp_path / 'cs')
+    # Its instance-level score also reads instance ids: the label ids
+    # serve (ids below 1000 are stuff, one region per class).
+    (gt_path,) = root.glob('gtFine/val/*/*_gtFine_labelIds.png')
+    Image.open(gt_path).save(
+        gt_path.with_name(gt_path.name.replace('labelIds', 'instanceIds'))
+    )
+    batch = val_batch(root)
+    sample = batch['data_samples'][0]
+    gt = sample.gt_sem_seg.data[0].numpy()
+    evaluator = Evaluator(
+        dict(
+            type='CityscapesMetric',
+            output_dir=str(tmp_path / 'scored'),
+            keep_results=True,
+        )
+    )
+    evaluator.process([predicted(sample, gt.astype(np.int64))], batch)
+    with pytest.raises(AttributeError, match="no attribute 'in1d'"):
+        evaluator.evaluate(1)
 
 
 @pytest.mark.skipif(
