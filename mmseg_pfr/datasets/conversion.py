@@ -12,6 +12,11 @@ Conversion is resumable and idempotent: outputs are written to a temporary
 name and renamed, so a file is either complete or absent; a rerun decodes
 only the headers of finished pairs' images, leaves finished outputs alone,
 writes the missing ones and reports the same summary.
+
+GTA5's and SYNTHIA's converters also write the class statistics of the
+usable pairs, which rare-class sampling reads (:mod:`.class_stats`): every
+run counts every label again, so they always describe the labels as they
+are.
 """
 
 import argparse
@@ -23,6 +28,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, List, Optional, Sequence, Type
 
+from .class_stats import (
+    SampleClassPixels,
+    count_class_pixels,
+    write_class_stats,
+)
 from .inspection import (
     HANDLING,
     UNUSABLE,
@@ -31,11 +41,12 @@ from .inspection import (
     map_with_progress,
 )
 from .label_io import write_png_atomic, write_text_atomic
-from .label_maps import LabelEncoding, get_encoding
+from .label_maps import CITYSCAPES_METAINFO, LabelEncoding, get_encoding
 from .layout import DatasetLayoutError, require_folder
 from .raw_label_dataset import EXCLUDE_FILE, TRAIN_ID_SUFFIX, RawLabelDataset
 
 CITYSCAPES_SPLITS = ('train', 'val')
+NUM_CLASSES = len(CITYSCAPES_METAINFO['classes'])
 CITYSCAPES_ID_SUFFIX = '_gtFine_labelIds.png'
 CITYSCAPES_TRAIN_ID_SUFFIX = '_gtFine_labelTrainIds.png'
 # What the Cityscapes converter reads (its output is what mmseg reads).
@@ -75,6 +86,8 @@ class JobResult:
         written: Whether an output was written by this run.
         fixed: Defects fixed in the output.
         unusable: Why no output exists, if none does.
+        class_pixels: Pixels of each train id in the output (usable pairs
+            only).
     """
 
     name: str
@@ -82,6 +95,7 @@ class JobResult:
     written: bool
     fixed: List[Finding] = field(default_factory=list)
     unusable: Optional[Finding] = None
+    class_pixels: Optional[List[int]] = None
 
 
 @dataclass
@@ -95,11 +109,13 @@ class ConversionReport:
             e.g. ``'listed in data/gta/excluded.txt, which GTADataset
             skips'``; None for a dataset without an exclusion list, whose
             unusable labels are then only "not converted".
+        class_stats: The class statistics file written, if any.
     """
 
     title: str
     results: List[JobResult]
     exclusion: Optional[str] = None
+    class_stats: Optional[str] = None
 
     @property
     def excluded(self) -> List[JobResult]:
@@ -132,6 +148,11 @@ class ConversionReport:
                 f'  {r.name}: {r.unusable.kind}: {r.unusable.message}'
                 for r in self.excluded
             ]
+        if self.class_stats:
+            lines.append(
+                f'Class statistics of the {usable} converted labels, for '
+                f'rare-class sampling: {self.class_stats}'
+            )
         return '\n'.join(lines)
 
 
@@ -155,6 +176,9 @@ def convert_job(job: ConversionJob, encoding: LabelEncoding) -> JobResult:
         written=written,
         fixed=[f for f in inspection.findings if f.kind not in UNUSABLE],
         unusable=unusable,
+        class_pixels=None
+        if unusable is not None
+        else count_class_pixels(inspection.train_ids, NUM_CLASSES),
     )
 
 
@@ -202,7 +226,8 @@ def paired_jobs(
 def convert_paired_dataset(
     dataset: Type[RawLabelDataset], data_root: str, nproc: int = 1
 ) -> ConversionReport:
-    """Convert GTA5 or SYNTHIA labels and write the exclusion list.
+    """Convert GTA5 or SYNTHIA labels and write the exclusion list and the
+    class statistics.
 
     Args:
         dataset: ``GTADataset`` or ``SynthiaDataset``: the layout and label
@@ -213,10 +238,8 @@ def convert_paired_dataset(
     jobs = paired_jobs(dataset, data_root)
     results = run_jobs(jobs, get_encoding(dataset.RAW_ENCODING), nproc)
     exclude_path = osp.join(data_root, EXCLUDE_FILE)
-    lines = [
-        f'# Images {dataset.__name__} skips, written by '
-        f'{dataset.LAYOUT.converter.format(data_root=data_root)}'
-    ]
+    command = dataset.LAYOUT.converter.format(data_root=data_root)
+    lines = [f'# Images {dataset.__name__} skips, written by {command}']
     lines += [
         f'{r.key} {r.unusable.kind}: {r.unusable.message}'
         for r in results
@@ -227,7 +250,35 @@ def convert_paired_dataset(
         f'{dataset.__name__} labels in {data_root}',
         results,
         f'listed in {exclude_path}, which {dataset.__name__} skips',
+        write_class_stats(
+            data_root,
+            class_stats_samples(jobs, results, data_root),
+            NUM_CLASSES,
+            command,
+        ),
     )
+
+
+def class_stats_samples(
+    jobs: Sequence[ConversionJob],
+    results: Sequence[JobResult],
+    data_root: str,
+) -> List[SampleClassPixels]:
+    """The class statistics entries of the usable pairs, with paths
+    relative to ``data_root``."""
+    return [
+        SampleClassPixels(
+            image=_relative(job.image_path, data_root),
+            label=_relative(job.label_path, data_root),
+            pixels=result.class_pixels,
+        )
+        for job, result in zip(jobs, results)
+        if result.class_pixels is not None
+    ]
+
+
+def _relative(path: str, root: str) -> str:
+    return osp.relpath(path, root).replace(os.sep, '/')
 
 
 def cityscapes_jobs(data_root: str) -> List[ConversionJob]:

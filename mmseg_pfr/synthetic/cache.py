@@ -5,6 +5,9 @@ PNG files that any mmseg pipeline reads::
 
     <root>/<domain>_<split>_<key>/img/000000.png   RGB image
                                   ann/000000.png   train ids, mode L
+                                  class_stats.json pixels per class and
+                                                   image, for rare-class
+                                                   sampling
                                   manifest.json    parameters, file sizes
                                                    and SHA-256 digests
 
@@ -36,6 +39,13 @@ from typing import Dict, Optional, Tuple
 import cv2
 import numpy as np
 
+from ..datasets.class_stats import (
+    CLASS_STATS_FILE,
+    SampleClassPixels,
+    count_class_pixels,
+    write_class_stats,
+)
+from .classes import METAINFO
 from .domains import check_split, generate_sample, get_domain
 
 ENV_CACHE = 'MMSEG_PFR_SYNTHETIC_CACHE'
@@ -173,6 +183,8 @@ def verify_split(folder: Path, spec: dict) -> Optional[str]:
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError) as err:
         return f'unreadable manifest ({err})'
+    if not (folder / CLASS_STATS_FILE).is_file():
+        return f'no {CLASS_STATS_FILE}'
     if manifest.get('spec') != spec:
         return 'manifest describes other parameters'
     files = manifest.get('files', {})
@@ -188,7 +200,8 @@ def verify_split(folder: Path, spec: dict) -> Optional[str]:
 
 
 def _write_split(folder: Path, spec: dict, workers: Optional[int]) -> None:
-    """Generate every sample into ``folder`` and write the manifest last."""
+    """Generate every sample into ``folder``, then its class statistics,
+    and the manifest last."""
     (folder / 'img').mkdir(parents=True)
     (folder / 'ann').mkdir()
     jobs = [(spec, str(folder), i) for i in range(spec['num_samples'])]
@@ -207,13 +220,19 @@ def _write_split(folder: Path, spec: dict, workers: Optional[int]) -> None:
             with ctx.Pool(
                 workers, initializer=cv2.setNumThreads, initargs=(1,)
             ) as pool:
-                names = pool.map(_write_sample, jobs, chunksize=8)
+                written = pool.map(_write_sample, jobs, chunksize=8)
         finally:
             cv2.setNumThreads(threads)
     else:
-        names = [_write_sample(job) for job in jobs]
+        written = [_write_sample(job) for job in jobs]
+    write_class_stats(
+        str(folder),
+        written,
+        len(METAINFO['classes']),
+        'mmseg_pfr.synthetic.cache (the synthetic generator)',
+    )
     files = {}
-    for name in (n for pair in names for n in pair):
+    for name in (n for s in written for n in (s.image, s.label)):
         data = (folder / name).read_bytes()
         files[name] = [len(data), hashlib.sha256(data).hexdigest()]
     manifest = json.dumps(
@@ -222,8 +241,9 @@ def _write_split(folder: Path, spec: dict, workers: Optional[int]) -> None:
     (folder / MANIFEST).write_text(manifest)
 
 
-def _write_sample(job: Tuple[dict, str, int]) -> Tuple[str, str]:
-    """Generate sample ``i`` and write its two PNGs; return their names."""
+def _write_sample(job: Tuple[dict, str, int]) -> SampleClassPixels:
+    """Generate sample ``i`` and write its two PNGs; return their names and
+    the label's pixels per class."""
     spec, folder, i = job
     image, label = generate_sample(
         spec['domain'], spec['split'], i, spec['seed'], tuple(spec['size'])
@@ -234,7 +254,8 @@ def _write_sample(job: Tuple[dict, str, int]) -> Tuple[str, str]:
         and cv2.imwrite(os.path.join(folder, ann_name), label)
     ):
         raise OSError(f'could not write sample {i} into {folder}')
-    return img_name, ann_name
+    pixels = count_class_pixels(label, len(METAINFO['classes']))
+    return SampleClassPixels(img_name, ann_name, pixels)
 
 
 def _cpus() -> int:

@@ -4,14 +4,17 @@ So that the real-data loaders and converters can run on it::
 
     OUT/gta/images/00001.png                  source train, RGB
     OUT/gta/labels/00001.png                  palette ('P') PNG of label ids
+    OUT/gta/class_stats.json                  pixels per class and image
     OUT/cityscapes/leftImg8bit/{train,val}/<city>/<city>_NNNNNN_000019_leftImg8bit.png
     OUT/cityscapes/gtFine/{train,val}/<city>/<city>_NNNNNN_000019_gtFine_labelIds.png
 
 Labels hold Cityscapes *label ids* (0..33), as the real datasets do; pixels
 the generator ignores (the ego hood) become 0 ('unlabeled'). No
 ``_labelTrainIds.png`` is written: as with real Cityscapes, the project's
-converter makes them. Images are copied byte for byte from the cache, so
-they are exactly what ``SyntheticStreetDataset`` reads.
+converter makes them. The GTA5 folder gets the class statistics that
+rare-class sampling reads, as its converter would write them. Images are
+copied byte for byte from the cache, so they are exactly what
+``SyntheticStreetDataset`` reads.
 """
 
 import shutil
@@ -22,6 +25,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ..datasets.class_stats import (
+    SampleClassPixels,
+    count_class_pixels,
+    write_class_stats,
+)
 from .cache import ensure_split, split_spec
 from .classes import METAINFO, TRAIN_TO_LABEL_ID
 
@@ -86,17 +94,29 @@ def export_official(
 
 
 def _write_gta(src: Path, out: Path) -> int:
-    """GTA5 layout: 1-based 5-digit names, palette-mode label-id PNGs."""
+    """GTA5 layout: 1-based 5-digit names, palette-mode label-id PNGs, and
+    the class statistics."""
     (out / 'images').mkdir(parents=True, exist_ok=True)
     (out / 'labels').mkdir(parents=True, exist_ok=True)
     palette = label_palette()
     names = sorted(p.name for p in (src / 'img').iterdir())
+    stats = []
     for i, name in enumerate(names, start=1):
-        shutil.copyfile(src / 'img' / name, out / 'images' / f'{i:05d}.png')
-        ids = TRAIN_TO_LABEL_ID[_read_label(src / 'ann' / name)]
-        label = Image.fromarray(ids)  # mode 'L'
+        image, label_file = f'images/{i:05d}.png', f'labels/{i:05d}.png'
+        shutil.copyfile(src / 'img' / name, out / image)
+        train_ids = _read_label(src / 'ann' / name)
+        label = Image.fromarray(TRAIN_TO_LABEL_ID[train_ids])  # mode 'L'
         label.putpalette(palette)  # now mode 'P', values unchanged
-        label.save(out / 'labels' / f'{i:05d}.png')
+        label.save(out / label_file)
+        pixels = count_class_pixels(train_ids, len(METAINFO['classes']))
+        stats.append(SampleClassPixels(image, label_file, pixels))
+    write_class_stats(
+        str(out),
+        stats,
+        len(METAINFO['classes']),
+        f'mmseg_pfr.synthetic.export (as python '
+        f'tools/dataset_converters/gta.py {out})',
+    )
     return len(names)
 
 

@@ -44,7 +44,9 @@ file
   gta/images/00015.png: colour label: gta/labels/00015.png: an RGB image; \
 expected Cityscapes label ids 0-33 in a single-channel or palette PNG, not a \
 colour rendering
-  gta/images/00017.png: unreadable image: image file is truncated"""
+  gta/images/00017.png: unreadable image: image file is truncated
+Class statistics of the 5 converted labels, for rare-class sampling: \
+gta/class_stats.json"""
 
 GTA_EXCLUDED = """\
 # Images GTADataset skips, written by python tools/dataset_converters/gta.py \
@@ -189,7 +191,8 @@ def test_synthia_converter(tmp_path, monkeypatch, capsys):
     assert code == 0
     assert out.strip().endswith(
         'SynthiaDataset labels in synthia: 2 labels, 2 converted (2 now, 0 '
-        'already done), 0 excluded.'
+        'already done), 0 excluded.\nClass statistics of the 2 converted '
+        'labels, for rare-class sampling: synthia/class_stats.json'
     )
     for k in range(2):
         written = Image.open(
@@ -307,6 +310,8 @@ def test_gta_converter_excludes_an_image_of_one_colour(
             'skips:',
             '  gta/images/00002.png: blank image: one colour: every pixel '
             'is (0, 0, 0)',
+            'Class statistics of the 2 converted labels, for rare-class '
+            'sampling: gta/class_stats.json',
         ]
     assert (root / 'excluded.txt').read_text().splitlines()[1:] == [
         '00002.png blank image: one colour: every pixel is (0, 0, 0)'
