@@ -15,11 +15,13 @@ from .cache import (
 from .classes import METAINFO, TrainId
 from .dataset import SyntheticStreetDataset
 from .domains import DOMAINS, generate_sample
+from .per_image_metric import PerImageIoUMetric
 
 __all__ = [
     'DEFAULT_COUNTS',
     'DOMAINS',
     'METAINFO',
+    'PerImageIoUMetric',
     'SyntheticStreetDataset',
     'TrainId',
     'cache_root',

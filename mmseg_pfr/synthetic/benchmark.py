@@ -1,62 +1,115 @@
-"""The synthetic benchmark: every demo method, several seeds, one table.
+"""The synthetic benchmark's runs: any config as a row, several seeds,
+every finished run written to a results file.
 
-The protocol (docs/synthetic_benchmark.md) mirrors the paper's training: per
-seed, one source-pretrained network (the *warm start*, the benchmark's
-stand-in for an ImageNet/COCO-pretrained DeepLab-v2) is trained once, and
-every method fine-tunes that same network with the same schedule. Each run
-trains a config with ``tools/train.py`` (its own process, as a user runs
-it), then scores the final checkpoint with ``tools/test.py`` on the target
-val split (what adaptation is for) and on the source val split (what the
-methods give up, if anything, on the domain they were trained on). The
-warm start itself is scored too. Finished runs are kept, so an interrupted
-benchmark resumes.
+The protocol (docs/synthetic_benchmark.md) mirrors the paper's training:
+per seed, a source-pretrained network (the *warm start*, the stand-in for
+an ImageNet/COCO-pretrained one) is trained once, and every row that names
+it fine-tunes that same network. Each run trains its config with
+``tools/train.py`` (its own process, as a user runs it), then scores the
+final checkpoint with ``tools/test.py`` on the target val split (what
+adaptation is for) and the source val split (what a method gives up on the
+domain it was trained on), through :class:`PerImageIoUMetric` so that the
+per-image areas are kept for the bootstrap. The run's record goes to the
+results folder (:mod:`.results`); a run whose record exists is not trained
+again, so an interrupted table, or one shared by several machines,
+completes from its files.
+
+Runs compute on one CPU thread each (``--device cpu``), so that their
+numbers do not depend on how many share the machine, or on a GPU
+(``--device cuda``), where many runs of the tiny networks share one card.
 """
 
+import datetime
 import glob
 import json
 import os
 import os.path as osp
-import statistics
+import platform
 import subprocess
 import sys
-import textwrap
-from typing import Dict, List, Optional, Sequence
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence
 
 import torch
 
-# The pretraining config every method of a seed starts from.
-WARM_START = 'warm-start_deeplabv2-r18gn_1xb2-1200_synthetic-source.py'
-# The demo configs, in table order: (row label, config file name).
-METHODS = (
-    ('source only', 'source-only_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('AdaptSegNet', 'adaptsegnet_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('PFR only', 'pfr-only_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('PFR + adv (paper)', 'pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('self-training', 'st_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('PFR + self-training', 'pfr-st_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-    ('target oracle', 'target-oracle_deeplabv2-r18gn_1xb2-600_synthetic.py'),
-)  # fmt: skip
-WARM_START_ROW = 'warm start (no fine-tuning)'
+from .results import (
+    FORMAT,
+    ResultsFileError,
+    config_digest,
+    domain_scores,
+    git_commit,
+    read_record,
+    record_path,
+    with_areas,
+    write_record,
+)
+from .rows import Row, Spec
+
 DOMAINS = ('target', 'source')
+# One CPU thread per run: its numbers do not depend on --jobs.
+THREADS = dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
 
 
-# Every run computes on one CPU thread, so that its numbers do not depend on
-# how many runs share the machine (--jobs).
-RUN_ENV = dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
+class BenchmarkError(RuntimeError):
+    """A benchmark that cannot run, with the reason."""
 
 
-def run_command(args: Sequence[str], log_path: str) -> None:
-    """Run a tool with this Python on one thread, its output into
-    ``log_path``."""
+@dataclass
+class Setup:
+    """Where and how the runs of a table happen.
+
+    Attributes:
+        results_dir: Results files (kept in the repository).
+        work_dir: Work dirs of the runs (checkpoints, logs).
+        root: The repository whose ``tools/`` train and test.
+        device: 'cpu' or 'cuda'.
+        cfg_options: ``--cfg-options`` for every run (part of each run's
+            identity: a record made with other options is not reused).
+    """
+
+    results_dir: str
+    work_dir: str
+    root: str
+    device: str = 'cpu'
+    cfg_options: List[str] = field(default_factory=list)
+
+    def env(self) -> Dict[str, str]:
+        """The environment of every run: one thread; no GPU on 'cpu'."""
+        env = {**os.environ, **THREADS}
+        if self.device == 'cpu':
+            env['CUDA_VISIBLE_DEVICES'] = ''
+        return env
+
+
+def check_device(device: str) -> str:
+    """A description of ``device`` for the records; an error if CUDA is
+    asked for and absent."""
+    if device == 'cpu':
+        return f'cpu ({platform.machine()}, 1 thread per run)'
+    if device != 'cuda':
+        raise BenchmarkError(f"device is 'cpu' or 'cuda', got {device!r}")
+    if not torch.cuda.is_available():
+        raise BenchmarkError('--device cuda, but torch sees no CUDA device')
+    return f'cuda ({torch.cuda.get_device_name(0)})'
+
+
+def run_command(
+    args: Sequence[str], log_path: str, env: Optional[dict] = None
+) -> float:
+    """Run a tool with this Python, output into ``log_path``; seconds."""
+    start = time.perf_counter()
     with open(log_path, 'w') as log:
         result = subprocess.run(
             [sys.executable, *args],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **RUN_ENV},
+            env=env if env is not None else {**os.environ, **THREADS},
         )
     if result.returncode != 0:
-        raise RuntimeError(f'{" ".join(args)} failed; see {log_path}')
+        raise BenchmarkError(f'{" ".join(args)} failed; see {log_path}')
+    return time.perf_counter() - start
 
 
 def last_metrics(json_log: str) -> Dict[str, float]:
@@ -77,40 +130,6 @@ def newest(work_dir: str, suffix: str) -> str:
     return found[-1]
 
 
-def train_and_score(
-    config: str,
-    seed: int,
-    work_dir: str,
-    tools_dir: str,
-    load_from: Optional[str] = None,
-) -> Dict[str, float]:
-    """Target and source val mIoU of one training run (reused if done),
-    fine-tuned from ``load_from`` when given."""
-    result_file = osp.join(work_dir, 'benchmark_result.json')
-    if osp.exists(result_file):
-        with open(result_file) as f:
-            return json.load(f)
-    options = [f'randomness.seed={seed}']
-    if load_from is not None:
-        options.append(f'load_from={load_from}')
-    os.makedirs(work_dir, exist_ok=True)
-    run_command(
-        [
-            osp.join(tools_dir, 'train.py'),
-            config,
-            '--work-dir',
-            work_dir,
-            '--cfg-options',
-            *options,
-        ],
-        work_dir + '.train.log',
-    )
-    scores = score(config, final_checkpoint(work_dir), work_dir, tools_dir)
-    with open(result_file, 'w') as f:
-        json.dump(scores, f)
-    return scores
-
-
 def final_checkpoint(work_dir: str) -> str:
     """The checkpoint a finished run names in ``work_dir/last_checkpoint``."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
@@ -126,103 +145,238 @@ def weights_only(checkpoint: str, out: str) -> str:
     return out
 
 
+def train(
+    config: str,
+    seed: int,
+    work_dir: str,
+    setup: Setup,
+    load_from: Optional[str] = None,
+) -> float:
+    """Train ``config`` with ``seed`` into ``work_dir``; seconds taken."""
+    options = [f'randomness.seed={seed}', *setup.cfg_options]
+    if load_from is not None:
+        options.append(f'load_from={load_from}')
+    os.makedirs(work_dir, exist_ok=True)
+    args = [osp.join(setup.root, 'tools', 'train.py'), config]
+    args += ['--work-dir', work_dir, '--cfg-options', *options]
+    return run_command(args, work_dir + '.train.log', setup.env())
+
+
 def score(
-    config: str, checkpoint: str, work_dir: str, tools_dir: str
-) -> Dict[str, float]:
-    """Target and source val mIoU of a checkpoint."""
+    config: str, checkpoint: str, work_dir: str, setup: Setup
+) -> Dict[str, dict]:
+    """Target and source val scores of a checkpoint; the target's with
+    its per-image areas."""
     scores = {}
     for domain in DOMAINS:
         test_dir = osp.join(work_dir, f'test_{domain}')
-        run_command(
-            [
-                osp.join(tools_dir, 'test.py'),
-                config,
-                checkpoint,
-                '--work-dir',
-                test_dir,
-                '--cfg-options',
-                f'test_dataloader.dataset.domain={domain}',
-            ],
-            test_dir + '.log',
-        )
-        scores[domain] = last_metrics(newest(test_dir, '.json'))['mIoU']
+        areas_file = osp.join(test_dir, 'per_image.json')
+        options = [
+            f'test_dataloader.dataset.domain={domain}',
+            'test_evaluator.type=PerImageIoUMetric',
+            f'test_evaluator.per_image_out={areas_file}',
+            *setup.cfg_options,
+        ]
+        args = [osp.join(setup.root, 'tools', 'test.py'), config, checkpoint]
+        args += ['--work-dir', test_dir, '--cfg-options', *options]
+        run_command(args, test_dir + '.log', setup.env())
+        with open(areas_file) as f:
+            per_image = json.load(f)
+        logged = last_metrics(newest(test_dir, '.json'))['mIoU']
+        scores[domain] = domain_scores(per_image, logged)
+        if domain == 'target':
+            scores[domain] = with_areas(scores[domain], per_image)
     return scores
 
 
-def warm_start(
-    config: str, seed: int, work_dir: str, tools_dir: str
-) -> Dict[str, object]:
-    """Train (or reuse) the seed's warm start; its weights-only checkpoint
-    (``warm_start.pth`` in ``work_dir``) and its scores."""
-    scores = train_and_score(config, seed, work_dir, tools_dir)
-    out = osp.join(work_dir, 'warm_start.pth')
-    if not osp.exists(out):
-        weights_only(final_checkpoint(work_dir), out)
-    return dict(checkpoint=out, scores=scores)
+def relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` when inside it, else absolute."""
+    path = osp.abspath(path)
+    inside = osp.commonpath([path, osp.abspath(root)]) == osp.abspath(root)
+    return osp.relpath(path, root) if inside else path
 
 
-def summarise(results: Dict[str, List[Dict[str, float]]]) -> List[dict]:
-    """Mean and standard deviation per method and domain."""
-    rows = []
-    for method, runs in results.items():
-        row = dict(method=method, runs=len(runs))
-        for domain in DOMAINS:
-            values = [r[domain] for r in runs]
-            row[f'{domain}_mean'] = statistics.mean(values)
-            row[f'{domain}_std'] = (
-                statistics.stdev(values) if len(values) > 1 else 0.0
-            )
-            row[f'{domain}_runs'] = values
-        rows.append(row)
-    return rows
-
-
-def markdown_table(rows: List[dict]) -> str:
-    """The benchmark table: target and source val mIoU, mean ± std."""
-    lines = [
-        '| method | target val mIoU | source val mIoU | runs (target) |',
-        '|---|---|---|---|',
-    ]
-    for row in rows:
-        runs = ', '.join(f'{v:.1f}' for v in row['target_runs'])
-        lines.append(
-            f'| {row["method"]} '
-            f'| {row["target_mean"]:.1f} ± {row["target_std"]:.1f} '
-            f'| {row["source_mean"]:.1f} ± {row["source_std"]:.1f} '
-            f'| {runs} |'
-        )
-    return '\n'.join(lines) + '\n'
-
-
-def bar_chart(rows: List[dict], path: str) -> None:
-    """Target (and source) val mIoU per method, error bars one std."""
-    import matplotlib
-
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
-    labels = [textwrap.fill(row['method'], 14) for row in rows]
-    x = range(len(rows))
-    width = 0.38
-    fig, ax = plt.subplots(figsize=(1.2 * len(rows) + 1, 3.8), dpi=110)
-    for offset, domain, color in ((-1, 'target', '#d9534f'),
-                                  (1, 'source', '#5b8bd0')):  # fmt: skip
-        ax.bar(
-            [i + offset * width / 2 for i in x],
-            [row[f'{domain}_mean'] for row in rows],
-            width,
-            yerr=[row[f'{domain}_std'] for row in rows],
-            capsize=3,
-            color=color,
-            label=f'{domain} val',
-        )
-    ax.set_xticks(list(x))
-    ax.set_xticklabels(labels, fontsize=8)
-    ax.set_ylabel('mIoU (%)')
-    ax.set_title(
-        'Synthetic GTA5 -> Cityscapes benchmark (mean ± std over seeds)'
+def run_and_record(
+    name: str,
+    config: str,
+    seed: int,
+    setup: Setup,
+    warm_start: Optional[str] = None,
+    load_from: Optional[str] = None,
+    device: str = '',
+) -> dict:
+    """Train and score one run and write its record; the record."""
+    work_dir = run_dir(setup, config, seed)
+    seconds = train(config, seed, work_dir, setup, load_from)
+    start = time.perf_counter()
+    scores = score(config, final_checkpoint(work_dir), work_dir, setup)
+    record = dict(
+        format=FORMAT,
+        name=name,
+        config=relative(config, setup.root),
+        config_sha256=config_digest(config),
+        warm_start=None
+        if warm_start is None
+        else relative(warm_start, setup.root),
+        seed=seed,
+        cfg_options=list(setup.cfg_options),
+        commit=git_commit(setup.root),
+        device=device,
+        train_seconds=round(seconds, 1),
+        test_seconds=round(time.perf_counter() - start, 1),
+        finished=datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec='seconds'
+        ),
+        scores=scores,
     )
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    write_record(record_path(setup.results_dir, config, seed), record)
+    return record
+
+
+def run_dir(setup: Setup, config: str, seed: int) -> str:
+    stem = osp.splitext(osp.basename(config))[0]
+    return osp.join(setup.work_dir, stem, f'seed{seed}')
+
+
+def existing(
+    config: str, seed: int, setup: Setup, warm_start: Optional[str]
+) -> Optional[dict]:
+    """The record of this run if one exists; an error if the record is of
+    another run (other warm start or options) under the same name."""
+    path = record_path(setup.results_dir, config, seed)
+    if not osp.exists(path):
+        return None
+    record = read_record(path)
+    want = None if warm_start is None else relative(warm_start, setup.root)
+    if record.get('warm_start') != want:
+        raise ResultsFileError(
+            f'{path} fine-tuned {record.get("warm_start")}, this row '
+            f'{want}: move it away or use another --results folder'
+        )
+    if record.get('cfg_options', []) != list(setup.cfg_options):
+        raise ResultsFileError(
+            f'{path} was made with --cfg-options '
+            f'{record.get("cfg_options")}, not {setup.cfg_options}'
+        )
+    return record
+
+
+Runner = Callable[..., dict]
+
+
+def run_table(
+    spec: Spec,
+    seeds: Sequence[int],
+    setup: Setup,
+    jobs: int = 1,
+    warm_starts_only: bool = False,
+    runner: Runner = run_and_record,
+    log: Callable[[str], None] = print,
+) -> List[dict]:
+    """Train whatever runs of the table lack a record (warm starts first,
+    ``jobs`` at a time) and return every record of the table: warm starts,
+    then rows, seed by seed."""
+    device = check_device(setup.device)
+    rows = [] if warm_starts_only else spec.rows
+    todo = {
+        (row.name, seed)
+        for row in rows
+        for seed in seeds
+        if existing(row.config, seed, setup, spec.warm_starts.get(
+            row.warm_start)) is None
+    }  # fmt: skip
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        warm: Dict[tuple, Future] = {}
+        for seed in seeds:
+            for name in _warm_starts_used(spec, rows):
+                needed = any(
+                    (row.name, seed) in todo
+                    for row in rows
+                    if row.warm_start == name
+                )
+                job = (name, spec.warm_starts[name], seed, needed)
+                warm[name, seed] = pool.submit(
+                    _warm_start, *job, setup, device, runner, log
+                )
+        done = [
+            pool.submit(
+                _fine_tune, row, seed, spec, setup, device, runner, warm, log
+            )  # fmt: skip
+            for seed in seeds
+            for row in rows
+        ]
+        records = [f.result() for f in (*warm.values(), *done)]
+    return records
+
+
+def _warm_starts_used(spec: Spec, rows: Sequence[Row]) -> List[str]:
+    used = {row.warm_start for row in rows} if rows else set(spec.warm_starts)
+    return [name for name in spec.warm_starts if name in used]
+
+
+def _warm_start(
+    name: str,
+    config: str,
+    seed: int,
+    needed: bool,
+    setup: Setup,
+    device: str,
+    runner: Runner,
+    log,
+) -> dict:
+    """The warm start's record, and its weights-only checkpoint when a row
+    still has to fine-tune it (trained again if its record came from
+    another machine without the checkpoint)."""
+    record = existing(config, seed, setup, None)
+    out = osp.join(run_dir(setup, config, seed), 'warm_start.pth')
+    if record is None or (needed and not osp.exists(out)):
+        # A retrained warm start replaces the record: the rows fine-tune it.
+        record = runner(name, config, seed, setup, device=device)
+        weights_only(final_checkpoint(run_dir(setup, config, seed)), out)
+    log(f'{name} seed {seed}: {_summary(record)}')
+    return {**record, 'checkpoint': out}
+
+
+def _fine_tune(
+    row: Row,
+    seed: int,
+    spec: Spec,
+    setup: Setup,
+    device: str,
+    runner: Runner,
+    warm: Dict[tuple, Future],
+    log,
+) -> dict:
+    warm_config = spec.warm_starts.get(row.warm_start)
+    record = existing(row.config, seed, setup, warm_config)
+    if record is None:
+        load_from = None
+        if row.warm_start is not None:
+            load_from = warm[row.warm_start, seed].result()['checkpoint']
+        record = runner(
+            row.name, row.config, seed, setup, warm_start=warm_config,
+            load_from=load_from, device=device,
+        )  # fmt: skip
+    log(f'{row.name} seed {seed}: {_summary(record)}')
+    return record
+
+
+def table_records(
+    spec: Spec, seeds: Sequence[int], setup: Setup
+) -> List[dict]:
+    """The records the table has so far (nothing is trained)."""
+    records = []
+    for seed in seeds:
+        for name, config in spec.warm_starts.items():
+            found = existing(config, seed, setup, None)
+            records += [found] if found else []
+        for row in spec.rows:
+            warm_config = spec.warm_starts.get(row.warm_start)
+            found = existing(row.config, seed, setup, warm_config)
+            records += [found] if found else []
+    return records
+
+
+def _summary(record: dict) -> str:
+    scores = record['scores']
+    return ', '.join(f'{d} val mIoU {scores[d]["mIoU"]:.2f}' for d in scores)

@@ -1,0 +1,300 @@
+"""A benchmark table from its results files: scores, paired gains with
+their intervals and verdicts, per-class IoU, and one chart."""
+
+import math
+import os.path as osp
+import statistics
+import textwrap
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from .results import areas
+from .rows import Spec
+from .statistics import Gain, bootstrap_gain, t_interval, verdict
+
+
+@dataclass
+class Line:
+    """One row of the table.
+
+    Attributes:
+        name: The row's name.
+        warm: Whether it is a warm start (scored, never compared).
+        runs: Its records by seed.
+        baseline: The row its gains are measured against (None: none).
+        gain: Its paired gain over the baseline (None: none).
+        share: The share of the oracle's gain it reaches (None: n/a).
+    """
+
+    name: str
+    warm: bool
+    runs: Dict[int, dict]
+    baseline: Optional[str] = None
+    gain: Optional[Gain] = None
+    share: Optional[float] = None
+
+    def values(self, domain: str) -> List[float]:
+        return [r['scores'][domain]['mIoU'] for r in self.runs.values()]
+
+    @property
+    def verdict(self) -> str:
+        return '' if self.gain is None else verdict(self.gain)
+
+
+def build(
+    spec: Spec, records: Sequence[dict], resamples: int = 2000
+) -> List[Line]:
+    """The table's lines from the records of its runs."""
+    by_key = {(r['config'], r['seed']): r for r in records}
+
+    def runs(config: str) -> Dict[int, dict]:
+        found = {s: r for (c, s), r in by_key.items() if _same(c, config)}
+        return dict(sorted(found.items()))
+
+    lines = [
+        Line(f'{name} (no fine-tuning)', True, runs(config))
+        for name, config in spec.warm_starts.items()
+    ]
+    rows = {row.name: Line(row.name, False, runs(row.config), row.baseline)
+            for row in spec.rows}  # fmt: skip
+    for line in rows.values():
+        if line.baseline != line.name:
+            line.gain = paired_gain(line, rows[line.baseline], resamples)
+    oracle = rows.get(spec.oracle)
+    for line in rows.values():
+        line.share = _share(line, oracle)
+    return [line for line in lines if line.runs] + list(rows.values())
+
+
+def _same(recorded: str, config: str) -> bool:
+    """Whether a record's config is the row's (paths as recorded)."""
+    return osp.normpath(recorded) == osp.normpath(config) or (
+        osp.basename(recorded) == osp.basename(config)
+    )
+
+
+def paired_gain(line: Line, baseline: Line, resamples: int) -> Optional[Gain]:
+    """``line - baseline`` per seed where both ran, with intervals."""
+    seeds = [s for s in line.runs if s in baseline.runs]
+    if not seeds:
+        return None
+    per_seed = [
+        line.runs[s]['scores']['target']['mIoU']
+        - baseline.runs[s]['scores']['target']['mIoU']
+        for s in seeds
+    ]
+    interval = t_interval(per_seed) if len(seeds) > 1 else None
+    boot = []
+    for s in seeds:
+        row, base = areas(line.runs[s]), areas(baseline.runs[s])
+        boot.append(
+            None
+            if row is None or base is None
+            else bootstrap_gain(row, base, resamples, seed=s)
+        )
+    return Gain(per_seed, interval, boot)
+
+
+def _share(line: Line, oracle: Optional[Line]) -> Optional[float]:
+    if line.gain is None or oracle is None or oracle.gain is None:
+        return None
+    if line.baseline != oracle.baseline or oracle.gain.mean <= 0:
+        return None
+    return line.gain.mean / oracle.gain.mean
+
+
+def _mean_sd(values: Sequence[float]) -> str:
+    if not values:
+        return '-'
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{statistics.mean(values):.1f} ± {sd:.1f}'
+
+
+def _interval(interval: Optional[tuple]) -> str:
+    return (
+        '-'
+        if interval is None
+        else f'[{interval[0]:+.2f}, {interval[1]:+.2f}]'
+    )
+
+
+def scores_table(lines: Sequence[Line], seeds: Sequence[int]) -> str:
+    """Target and source val mIoU, mean ± sd over seeds, each seed's."""
+    out = [
+        '| row | target val mIoU | source val mIoU | runs (target, seed '
+        + ' / '.join(map(str, seeds))
+        + ') |',
+        '|---|---|---|---|',
+    ]
+    for line in lines:
+        runs = ' / '.join(
+            f'{line.runs[s]["scores"]["target"]["mIoU"]:.1f}'
+            if s in line.runs
+            else '(missing)'
+            for s in seeds
+        )
+        out.append(
+            f'| {line.name} | {_mean_sd(line.values("target"))} '
+            f'| {_mean_sd(line.values("source"))} | {runs} |'
+        )
+    return '\n'.join(out) + '\n'
+
+
+def gains_table(lines: Sequence[Line]) -> str:
+    """Paired gains over the baseline with both intervals and verdicts."""
+    out = [
+        '| row | vs. | gain per seed | mean gain [95 % t-interval over '
+        'seeds] | 95 % bootstrap over val images, per seed '
+        '| share of the gap | verdict |',
+        '|---|---|---|---|---|---|---|',
+    ]
+    for line in lines:
+        if line.gain is None:
+            continue
+        gain = line.gain
+        per_seed = ', '.join(f'{g:+.2f}' for g in gain.per_seed)
+        boot = ', '.join(_interval(b) for b in gain.bootstrap)
+        share = '-' if line.share is None else f'{100 * line.share:.0f} %'
+        out.append(
+            f'| {line.name} | {line.baseline} | {per_seed} '
+            f'| {gain.mean:+.2f} {_interval(gain.seed_interval)} '
+            f'| {boot} | {share} | {line.verdict} |'
+        )
+    return '\n'.join(out) + '\n'
+
+
+def class_table(lines: Sequence[Line], classes: Sequence[str]) -> str:
+    """Per-class target val IoU (%), mean over the row's seeds."""
+    out = [
+        '| row | ' + ' | '.join(classes) + ' | mIoU |',
+        '|---|' + '---|' * (len(classes) + 1),
+    ]
+    for line in lines:
+        if not line.runs:
+            continue
+        cells = []
+        for c in classes:
+            values = [
+                r['scores']['target']['IoU'].get(c) for r in line.runs.values()
+            ]
+            values = [v for v in values if v is not None]
+            cells.append(f'{statistics.mean(values):.1f}' if values else '-')
+        miou = statistics.mean(line.values('target'))
+        cells.append(f'{miou:.1f}')
+        out.append(f'| {line.name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(out) + '\n'
+
+
+def provenance(records: Sequence[dict]) -> str:
+    """Commits, devices and the mean training time per config."""
+    commits = sorted({r.get('commit', 'unknown') for r in records})
+    devices = sorted({r.get('device', 'unknown') for r in records})
+    times: Dict[str, List[float]] = {}
+    for r in records:
+        times.setdefault(osp.basename(r['config']), []).append(
+            r.get('train_seconds', math.nan) + r.get('test_seconds', 0.0)
+        )
+    per_config = '; '.join(
+        f'{name} {statistics.mean(t) / 60:.1f} min'
+        for name, t in sorted(times.items())
+    )
+    return (
+        f'Runs: {len(records)}; commits: {", ".join(commits)}; devices: '
+        f'{", ".join(devices)}. Mean time per run (training + scoring): '
+        f'{per_config}.\n'
+    )
+
+
+VERDICT_RULE = (
+    'Verdict: *adapts* when the 95 % t-interval over seeds and every '
+    "seed's 95 % bootstrap interval over val images lie above 0; *hurts* "
+    'when they all lie below 0; otherwise *no measurable effect*. Share of '
+    "the gap: the mean gain over the oracle's mean gain on the same "
+    'baseline.\n'
+)
+
+
+def markdown(
+    lines: Sequence[Line],
+    seeds: Sequence[int],
+    records: Sequence[dict],
+    classes: Sequence[str],
+) -> str:
+    """The whole report: scores, gains, per-class IoU, provenance."""
+    parts = [
+        '## Target and source val mIoU (%)\n',
+        scores_table(lines, seeds),
+        '## Paired gain over the baseline (target val mIoU points)\n',
+        gains_table(lines),
+        VERDICT_RULE,
+        '## Per-class target val IoU (%), mean over seeds\n',
+        class_table(lines, classes),
+        provenance(records),
+    ]
+    return '\n'.join(parts)
+
+
+def chart(lines: Sequence[Line], path: str) -> None:
+    """Left: target and source val mIoU per row (one sd over seeds).
+    Right: each row's mean paired gain with its 95 % seed interval,
+    coloured by verdict."""
+    import matplotlib
+
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    shown = [line for line in lines if line.runs]
+    compared = [line for line in shown if line.gain is not None]
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(6 + 0.9 * len(shown), 4.6), dpi=110,
+        gridspec_kw=dict(width_ratios=[len(shown), max(len(compared), 1)]),
+    )  # fmt: skip
+    _score_bars(left, shown)
+    _gain_bars(right, compared)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _labels(lines: Sequence[Line]) -> List[str]:
+    return [textwrap.fill(line.name, 14) for line in lines]
+
+
+def _score_bars(ax, lines: Sequence[Line]) -> None:
+    width = 0.38
+    for offset, domain, color in ((-1, 'target', '#d9534f'),
+                                  (1, 'source', '#5b8bd0')):  # fmt: skip
+        means = [statistics.mean(line.values(domain)) for line in lines]
+        sds = [
+            statistics.stdev(v) if len(v) > 1 else 0.0
+            for v in (line.values(domain) for line in lines)
+        ]
+        x = [i + offset * width / 2 for i in range(len(lines))]
+        ax.bar(x, means, width, yerr=sds, capsize=3, color=color,
+               label=f'{domain} val')  # fmt: skip
+    ax.set_xticks(range(len(lines)))
+    ax.set_xticklabels(_labels(lines), fontsize=7, rotation=90)
+    ax.set_ylabel('mIoU (%)')
+    ax.set_title('mIoU, mean ± sd over seeds', fontsize=9)
+    ax.legend(fontsize=7)
+
+
+COLOURS = {
+    'adapts': '#3c9a4c',
+    'no measurable effect': '#9a9a9a',
+    'hurts': '#c0392b',
+}
+
+
+def _gain_bars(ax, lines: Sequence[Line]) -> None:
+    for i, line in enumerate(lines):
+        gain = line.gain
+        low, high = gain.seed_interval or (gain.mean, gain.mean)
+        ax.bar(i, gain.mean, 0.6, color=COLOURS.get(line.verdict, '#cccccc'))
+        ax.errorbar(i, gain.mean, [[gain.mean - low], [high - gain.mean]],
+                    color='black', capsize=3)  # fmt: skip
+    ax.axhline(0, color='black', linewidth=0.8)
+    ax.set_xticks(range(len(lines)))
+    ax.set_xticklabels(_labels(lines), fontsize=7, rotation=90)
+    ax.set_ylabel('target val mIoU gain over baseline')
+    ax.set_title('paired gain, 95 % t-interval (colour: verdict)', fontsize=9)
