@@ -1,140 +1,150 @@
-"""Train every demo method with several seeds on the embedded synthetic
-benchmark, each fine-tuned from its seed's source-pretrained warm start;
-write a markdown table (target and source val mIoU, mean ± std, per-seed
-values) and a bar chart.
+"""Benchmark any configs on the embedded synthetic GTA5 -> Cityscapes
+miniature: several seeds, every finished run written to a results file in
+the repository, one table (scores, paired gains with 95 % intervals over
+seeds and over val images, verdicts, per-class IoU) and one chart rebuilt
+from those files.
 
-    python tools/analysis/synthetic_benchmark.py [--seeds 0 1 2]
-        [--methods NAME ...] [--warm-start-only] [--jobs 2]
-        [--work-dir work_dirs/synthetic_benchmark] [--out-md FILE]
-        [--out-png FILE]
+    python tools/analysis/synthetic_benchmark.py [NAME=CONFIG ...]
+        [--rows FILE | --calibration] [--warm-start CONFIG|none]
+        [--seeds 0 1 2] [--jobs 2] [--device cpu|cuda]
+        [--results benchmarks/synthetic/v3]
+        [--work-dir work_dirs/synthetic_benchmark]
+        [--table-only] [--warm-start-only] [--out-md FILE] [--out-png FILE]
+        [--resamples 2000] [--cfg-options KEY=VALUE ...]
 
-The table and chart go to the work dir (synthetic_results.md and .png)
-unless --out-md and --out-png say otherwise.
-
-Per seed: the warm start (1200 source-only iterations), then 600
-iterations of each method. Every run computes on one thread; ``--jobs N``
-runs N of them at a time (2 on a 2-core machine). Finished runs are
-reused, so an interrupted benchmark resumes.
-``--warm-start-only`` trains and scores the warm starts alone (the shipped
-demo checkpoint is seed 0's: see docs/synthetic_benchmark.md).
+Rows: the README's table by default (our rows under protocol v3 and the
+stock mmseg rows: mmseg_pfr/synthetic/rows.py); ``--calibration`` the four
+rows protocol v3 was calibrated on; ``NAME=CONFIG`` entries (each
+fine-tuning ``--warm-start``, by default protocol v3's) or ``--rows FILE``
+(JSON, YAML or .py: warm starts, rows, baselines) for any other list.
+Each run computes on one thread; ``--jobs N`` runs N at a time (2 on a
+2-core machine; on a GPU, ``--device cuda --jobs 8`` lets 8 runs share
+it). A run whose results file exists is not trained again, so an
+interrupted table resumes, and a table split over machines completes once
+their results folders are copied together; ``--table-only`` rebuilds the
+table from the files alone. docs/synthetic_benchmark.md has the protocol.
 """
 
 import argparse
-import json
 import os
 import os.path as osp
-from concurrent.futures import ThreadPoolExecutor
+import sys
 
 # First, before the stack loads: its known, harmless warnings off
-# (mmseg_pfr.compat.quiet; MMSEG_PFR_QUIET=0 shows them). Then the plugin
-# registers; on mmcv-lite it supplies mmcv ops mmseg needs.
+# (mmseg_pfr.compat.quiet). Then the plugin registers its components.
 os.environ.setdefault('MMSEG_PFR_QUIET', '1')
-import mmseg_pfr  # noqa: F401
+import mmseg_pfr  # noqa: E402,F401
 
 # isort: split
-from mmseg_pfr.synthetic.benchmark import (
-    METHODS,
-    WARM_START,
-    WARM_START_ROW,
-    bar_chart,
-    markdown_table,
-    summarise,
-    train_and_score,
-    warm_start,
+from mmseg_pfr.synthetic.benchmark import (  # noqa: E402
+    BenchmarkError,
+    Setup,
+    run_table,
+    table_records,
+)
+from mmseg_pfr.synthetic.classes import METAINFO  # noqa: E402
+from mmseg_pfr.synthetic.report import build, chart, markdown  # noqa: E402
+from mmseg_pfr.synthetic.results import ResultsFileError  # noqa: E402
+from mmseg_pfr.synthetic.rows import (  # noqa: E402
+    WARM_START_V3,
+    RowsError,
+    calibration_spec,
+    default_spec,
+    load_spec,
+    parse_entries,
 )
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = osp.join(ROOT, 'configs', 'demo')
-TOOLS = osp.join(ROOT, 'tools')
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument(
-        '--methods',
-        nargs='+',
-        choices=[name for name, _ in METHODS],
-        help='table rows to run (default: all)',
+        'entries', nargs='*', metavar='NAME=CONFIG', help='rows to run'
     )
-    parser.add_argument('--warm-start-only', action='store_true')
+    rows = parser.add_mutually_exclusive_group()
+    rows.add_argument('--rows', help='a rows file (JSON, YAML or .py)')
+    rows.add_argument(
+        '--calibration',
+        action='store_true',
+        help='the four rows protocol v3 was calibrated on',
+    )
+    parser.add_argument(
+        '--warm-start',
+        default=WARM_START_V3,
+        help='the warm start NAME=CONFIG rows fine-tune ("none": none)',
+    )
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument(
         '--jobs', type=int, default=1, help='runs at a time (one thread each)'
     )
+    parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
+    parser.add_argument(
+        '--results',
+        default='benchmarks/synthetic/v3',
+        help='results files, one per run (kept in the repository)',
+    )
     parser.add_argument('--work-dir', default='work_dirs/synthetic_benchmark')
     parser.add_argument(
-        '--out-md', help='default: WORK_DIR/synthetic_results.md'
+        '--table-only',
+        action='store_true',
+        help='train nothing: the table from the results files',
     )
+    parser.add_argument('--warm-start-only', action='store_true')
+    parser.add_argument('--out-md', help='default: RESULTS/table.md')
+    parser.add_argument('--out-png', help='default: RESULTS/table.png')
+    parser.add_argument('--resamples', type=int, default=2000)
     parser.add_argument(
-        '--out-png', help='default: WORK_DIR/synthetic_results.png'
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
+        help='for every run (recorded; part of its identity)',
     )
-    args = parser.parse_args()
-    stem = osp.join(args.work_dir, 'synthetic_results')
-    args.out_md = args.out_md or stem + '.md'
-    args.out_png = args.out_png or stem + '.png'
-    return args
+    return parser.parse_args(argv)
 
 
-def main() -> None:
-    args = parse_args()
-    methods = [m for m in METHODS if m[0] in (args.methods or dict(METHODS))]
-    with ThreadPoolExecutor(args.jobs) as pool:
-        starts = dict(zip(args.seeds, pool.map(start_of(args), args.seeds)))
-        runs = [(seed, m) for seed in args.seeds for m in methods]
-        if args.warm_start_only:
-            runs = []
-        scores = list(
-            pool.map(lambda run: fine_tune(args, starts, *run), runs)
+def spec_of(args: argparse.Namespace):
+    """The table's rows from the arguments."""
+    if args.rows and args.entries:
+        raise RowsError('give NAME=CONFIG entries or --rows, not both')
+    if args.rows:
+        return load_spec(args.rows)
+    if args.calibration:
+        return calibration_spec()
+    if args.entries:
+        warm = None if args.warm_start == 'none' else args.warm_start
+        return parse_entries(args.entries, warm)
+    return default_spec()
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    try:
+        spec = spec_of(args)
+        setup = Setup(
+            args.results, args.work_dir, ROOT, args.device, args.cfg_options
         )
-    results = {WARM_START_ROW: [starts[s]['scores'] for s in args.seeds]}
-    for (_, (method, _)), score in zip(runs, scores):
-        results.setdefault(method, []).append(score)
-    rows = summarise(results)
-    table = markdown_table(rows)
-    if not args.warm_start_only:
-        with open(args.out_md, 'w') as f:
-            f.write(table)
-        bar_chart(rows, args.out_png)
-        with open(osp.join(args.work_dir, 'summary.json'), 'w') as f:
-            json.dump(rows, f, indent=1)
-        print(f'wrote {args.out_md} and {args.out_png}')
-    print(table)
-
-
-def start_of(args: argparse.Namespace):
-    """The function that trains (or reuses) one seed's warm start."""
-
-    def start(seed: int) -> dict:
-        out = warm_start(
-            osp.join(CONFIGS, WARM_START),
-            seed,
-            osp.join(args.work_dir, 'warm-start', f'seed{seed}'),
-            TOOLS,
-        )
-        report(WARM_START_ROW, seed, out['scores'])
-        return out
-
-    return start
-
-
-def fine_tune(
-    args: argparse.Namespace, starts: dict, seed: int, method: tuple
-) -> dict:
-    """One method of one seed, from that seed's warm start."""
-    name, config = method
-    scores = train_and_score(
-        osp.join(CONFIGS, config),
-        seed,
-        osp.join(args.work_dir, osp.splitext(config)[0], f'seed{seed}'),
-        TOOLS,
-        load_from=starts[seed]['checkpoint'],
-    )
-    report(name, seed, scores)
-    return scores
-
-
-def report(method: str, seed: int, scores: dict) -> None:
-    print(f'{method} seed {seed}: {json.dumps(scores)}', flush=True)
+        if args.table_only:
+            records = table_records(spec, args.seeds, setup)
+        else:
+            records = run_table(
+                spec, args.seeds, setup, args.jobs, args.warm_start_only
+            )
+    except (BenchmarkError, ResultsFileError, RowsError) as error:
+        sys.exit(f'error: {error}')
+    if args.warm_start_only:
+        return
+    lines = build(spec, records, args.resamples)
+    text = markdown(lines, args.seeds, records, METAINFO['classes'])
+    out_md = args.out_md or osp.join(args.results, 'table.md')
+    out_png = args.out_png or osp.join(args.results, 'table.png')
+    os.makedirs(osp.dirname(out_md) or '.', exist_ok=True)
+    with open(out_md, 'w') as f:
+        f.write(text)
+    chart(lines, out_png)
+    print(text)
+    print(f'wrote {out_md} and {out_png}')
 
 
 if __name__ == '__main__':
