@@ -30,7 +30,7 @@ import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -95,21 +95,37 @@ def check_device(device: str) -> str:
     return f'cuda ({torch.cuda.get_device_name(0)})'
 
 
+@dataclass
+class Timing:
+    """Seconds a run took: wall clock, and CPU time of its process (what
+    it costs whatever else shares the machine)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def __add__(self, other: 'Timing') -> 'Timing':
+        return Timing(self.wall + other.wall, self.cpu + other.cpu)
+
+
 def run_command(
     args: Sequence[str], log_path: str, env: Optional[dict] = None
-) -> float:
-    """Run a tool with this Python, output into ``log_path``; seconds."""
+) -> Timing:
+    """Run a tool with this Python, output into ``log_path``."""
     start = time.perf_counter()
     with open(log_path, 'w') as log:
-        result = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env if env is not None else {**os.environ, **THREADS},
         )
-    if result.returncode != 0:
+        # wait4: this child's own CPU time, not that of runs beside it.
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise BenchmarkError(f'{" ".join(args)} failed; see {log_path}')
-    return time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
+    return Timing(time.perf_counter() - start, cpu)
 
 
 def last_metrics(json_log: str) -> Dict[str, float]:
@@ -151,8 +167,8 @@ def train(
     work_dir: str,
     setup: Setup,
     load_from: Optional[str] = None,
-) -> float:
-    """Train ``config`` with ``seed`` into ``work_dir``; seconds taken."""
+) -> Timing:
+    """Train ``config`` with ``seed`` into ``work_dir``."""
     options = [f'randomness.seed={seed}', *setup.cfg_options]
     if load_from is not None:
         options.append(f'load_from={load_from}')
@@ -164,10 +180,10 @@ def train(
 
 def score(
     config: str, checkpoint: str, work_dir: str, setup: Setup
-) -> Dict[str, dict]:
-    """Target and source val scores of a checkpoint; the target's with
-    its per-image areas."""
-    scores = {}
+) -> Tuple[Dict[str, dict], Timing]:
+    """Target and source val scores of a checkpoint (the target's with
+    its per-image areas), and the time scoring took."""
+    scores, timing = {}, Timing()
     for domain in DOMAINS:
         test_dir = osp.join(work_dir, f'test_{domain}')
         areas_file = osp.join(test_dir, 'per_image.json')
@@ -179,14 +195,14 @@ def score(
         ]
         args = [osp.join(setup.root, 'tools', 'test.py'), config, checkpoint]
         args += ['--work-dir', test_dir, '--cfg-options', *options]
-        run_command(args, test_dir + '.log', setup.env())
+        timing += run_command(args, test_dir + '.log', setup.env())
         with open(areas_file) as f:
             per_image = json.load(f)
         logged = last_metrics(newest(test_dir, '.json'))['mIoU']
         scores[domain] = domain_scores(per_image, logged)
         if domain == 'target':
             scores[domain] = with_areas(scores[domain], per_image)
-    return scores
+    return scores, timing
 
 
 def relative(path: str, root: str) -> str:
@@ -207,9 +223,10 @@ def run_and_record(
 ) -> dict:
     """Train and score one run and write its record; the record."""
     work_dir = run_dir(setup, config, seed)
-    seconds = train(config, seed, work_dir, setup, load_from)
-    start = time.perf_counter()
-    scores = score(config, final_checkpoint(work_dir), work_dir, setup)
+    training = train(config, seed, work_dir, setup, load_from)
+    scores, scoring = score(
+        config, final_checkpoint(work_dir), work_dir, setup
+    )
     record = dict(
         format=FORMAT,
         name=name,
@@ -222,8 +239,10 @@ def run_and_record(
         cfg_options=list(setup.cfg_options),
         commit=git_commit(setup.root),
         device=device,
-        train_seconds=round(seconds, 1),
-        test_seconds=round(time.perf_counter() - start, 1),
+        train_seconds=round(training.wall, 1),
+        train_cpu_seconds=round(training.cpu, 1),
+        test_seconds=round(scoring.wall, 1),
+        test_cpu_seconds=round(scoring.cpu, 1),
         finished=datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec='seconds'
         ),

@@ -186,22 +186,31 @@ def class_table(lines: Sequence[Line], classes: Sequence[str]) -> str:
 
 
 def provenance(records: Sequence[dict]) -> str:
-    """Commits, devices and the mean training time per config."""
+    """Commits, devices, and the time of each config's runs: CPU time
+    (what a run costs on one thread of an idle machine) and wall time."""
     commits = sorted({r.get('commit', 'unknown') for r in records})
     devices = sorted({r.get('device', 'unknown') for r in records})
-    times: Dict[str, List[float]] = {}
+    cpu: Dict[str, List[float]] = {}
+    wall: Dict[str, List[float]] = {}
     for r in records:
-        times.setdefault(osp.basename(r['config']), []).append(
-            r.get('train_seconds', math.nan) + r.get('test_seconds', 0.0)
+        name = osp.basename(r['config'])
+        cpu.setdefault(name, []).append(
+            r.get('train_cpu_seconds', math.nan)
+            + r.get('test_cpu_seconds', math.nan)
+        )
+        wall.setdefault(name, []).append(
+            r.get('train_seconds', math.nan) + r.get('test_seconds', math.nan)
         )
     per_config = '; '.join(
-        f'{name} {statistics.mean(t) / 60:.1f} min'
-        for name, t in sorted(times.items())
+        f'{name} {statistics.mean(cpu[name]) / 60:.1f} '
+        f'({statistics.mean(wall[name]) / 60:.1f})'
+        for name in sorted(cpu)
     )
+    total = sum(sum(v) for v in cpu.values()) / 60
     return (
         f'Runs: {len(records)}; commits: {", ".join(commits)}; devices: '
-        f'{", ".join(devices)}. Mean time per run (training + scoring): '
-        f'{per_config}.\n'
+        f'{", ".join(devices)}. Minutes per run, CPU (wall), training and '
+        f'scoring: {per_config}. CPU time of all runs: {total:.0f} min.\n'
     )
 
 

@@ -18,6 +18,7 @@ from mmseg_pfr.synthetic.benchmark import (
     existing,
     last_metrics,
     relative,
+    run_command,
     run_dir,
     run_table,
     table_records,
@@ -49,6 +50,14 @@ def test_last_metrics_takes_the_last_evaluation(tmp_path):
     log.write_text(json.dumps({'loss': 1.0}) + '\n')
     with pytest.raises(ValueError, match='holds no evaluation'):
         last_metrics(str(log))
+
+
+def test_run_command_times_its_own_process(tmp_path):
+    spin = 'sum(i * i for i in range(3 * 10**6))'
+    timing = run_command(['-c', spin], str(tmp_path / 'log'))
+    assert 0 < timing.cpu <= timing.wall + 0.05
+    with pytest.raises(BenchmarkError, match='failed; see .*fail.log'):
+        run_command(['-c', 'raise SystemExit(3)'], str(tmp_path / 'fail.log'))
 
 
 def test_warm_start_checkpoint_keeps_weights_and_metadata_only(tmp_path):
@@ -105,8 +114,9 @@ class FakeRunner:
             format=FORMAT, name=name, config=config, seed=seed,
             warm_start=warm_start and relative(warm_start, setup.root),
             cfg_options=list(setup.cfg_options),
-            commit='abc', device=device, train_seconds=60.0,
-            test_seconds=5.0, scores=scores_for(SCORE[stem] + seed),
+            commit='abc', device=device, train_seconds=90.0,
+            train_cpu_seconds=60.0, test_seconds=10.0, test_cpu_seconds=6.0,
+            scores=scores_for(SCORE[stem] + seed),
         )  # fmt: skip
         write_record(record_path(setup.results_dir, config, seed), record)
         return record
@@ -244,6 +254,8 @@ def test_report_from_the_files(setup, tmp_path):
     assert '| self-training | source only | +2.00, +2.00, +2.00 |' in text
     assert '| 50 % | adapts |' in text
     assert '| warm (no fine-tuning) | 35.5 ± 0.5 |' in text
+    # Each run: 66 s of CPU time and 100 s of wall time; 12 runs.
+    assert 'warm.py 1.1 (1.7)' in text and 'all runs: 13 min' in text
     chart(list(lines.values()), str(tmp_path / 'chart.png'))
     assert (tmp_path / 'chart.png').read_bytes()[:4] == b'\x89PNG'
 
