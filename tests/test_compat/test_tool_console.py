@@ -4,7 +4,6 @@ analysis tools write under work_dirs/ unless told otherwise."""
 import ast
 import logging
 import os
-import runpy
 import subprocess
 import sys
 import warnings
@@ -180,34 +179,3 @@ def test_without_the_tools_request_the_init_report_shows(
     report = info_records(default_logger, Tiny().init_weights)
     assert len(report) == 2  # conv.weight and conv.bias
     assert report[0].startswith('\nconv.weight - torch.Size([2, 1, 1, 1]): ')
-
-
-@pytest.mark.parametrize(
-    'argv, expected',
-    [
-        (
-            [],
-            (
-                'work_dirs/synthetic_benchmark/synthetic_results.md',
-                'work_dirs/synthetic_benchmark/synthetic_results.png',
-            ),
-        ),
-        (
-            ['--work-dir', 'w'],
-            ('w/synthetic_results.md', 'w/synthetic_results.png'),
-        ),
-        (
-            ['--out-md', 'docs/r.md', '--out-png', 'docs/r.png'],
-            ('docs/r.md', 'docs/r.png'),
-        ),
-    ],
-)
-def test_synthetic_benchmark_writes_into_its_work_dir_unless_told(
-    monkeypatch, argv, expected
-):
-    tool = runpy.run_path(
-        str(ROOT / 'tools/analysis/synthetic_benchmark.py'), run_name='tool'
-    )
-    monkeypatch.setattr(sys, 'argv', ['synthetic_benchmark.py', *argv])
-    args = tool['parse_args']()
-    assert (args.out_md, args.out_png) == expected
