@@ -150,10 +150,13 @@ def info_records(logger: logging.Logger, emit) -> list:
 
 @pytest.fixture
 def default_logger(monkeypatch):
-    """mmengine's logger outside a runner (it has no log file); its filters
-    and the warning filters restored after the test."""
-    logger = MMLogger.get_current_instance()
-    monkeypatch.setattr(logger, 'filters', list(logger.filters))
+    """mmengine's current logger as a tool without a runner has it: no log
+    file (an earlier test's runner may have left its own, with one, as
+    the current instance). Warning filters restored after the test."""
+    logger = MMLogger('tool without a runner', logger_name='tool')
+    monkeypatch.setattr(
+        MMLogger, 'get_current_instance', classmethod(lambda cls: logger)
+    )
     with warnings.catch_warnings():
         yield logger
 
