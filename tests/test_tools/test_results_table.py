@@ -1,9 +1,12 @@
 """results_table: a real mmseg evaluation (``IoUMetric`` run by mmengine's
 Runner over fixed fake predictions, which writes the .log and .json files a
 user has) gives a table whose numbers are the metric's, in the paper's
-column order, beside the published rows."""
+column order, beside the published rows when asked or when the run is a
+GTA5 -> Cityscapes one; any number of runs make one table and one chart,
+and no output is overwritten without --force."""
 
 import csv
+import json
 import math
 import subprocess
 import sys
@@ -94,9 +97,10 @@ def run(tmp_path_factory):
             collate_fn=dict(type='pseudo_collate'),
         )
 
+    work_dir = tmp_path_factory.mktemp('work_dir')
     runner = Runner(
         model=Replay(),
-        work_dir=str(tmp_path_factory.mktemp('work_dir')),
+        work_dir=str(work_dir),
         val_dataloader=loader(VAL),
         val_cfg=dict(),
         val_evaluator=dict(type='IoUMetric'),
@@ -111,6 +115,8 @@ def run(tmp_path_factory):
     val, test = runner.val(), runner.test()
     log_dir = Path(runner.log_dir)
     return SimpleNamespace(
+        name=work_dir.name,
+        dir=work_dir,
         val=val,
         test=test,
         log=log_dir / f'{runner.timestamp}.log',
@@ -136,7 +142,10 @@ def table(path: Path) -> Tuple[List[str], dict]:
 
 @pytest.mark.parametrize('source', ['log', 'test_json'])
 def test_test_run_table_is_the_metrics(run, source, tmp_path):
-    done = tool(getattr(run, source), '--out-csv', tmp_path / 't.csv')
+    done = tool(
+        getattr(run, source), '--paper', 'yes', '--name', 'Ours',
+        '--out-csv', tmp_path / 't.csv',
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     header, rows = table(tmp_path / 't.csv')
     assert header == HEADER_19
@@ -156,8 +165,11 @@ def test_training_scalars_pick_the_evaluation_they_logged(run, tmp_path):
     done = tool(run.scalars, '--out-csv', tmp_path / 'v.csv')
     assert done.returncode == 0, done.stderr
     _, rows = table(tmp_path / 'v.csv')
-    np.testing.assert_array_equal(rows['Ours'][:-1], metric_ious(VAL))
-    assert rows['Ours'][-1] == round(float(run.val['mIoU']), 2)
+    # No config of GTA5 -> Cityscapes in the log: no paper rows; the row is
+    # named after the work dir.
+    assert list(rows) == [run.name]
+    np.testing.assert_array_equal(rows[run.name][:-1], metric_ious(VAL))
+    assert rows[run.name][-1] == round(float(run.val['mIoU']), 2)
 
 
 @pytest.mark.parametrize(
@@ -169,7 +181,7 @@ def test_training_scalars_pick_the_evaluation_they_logged(run, tmp_path):
 )
 def test_synthia_class_subsets(run, count, left_out, tmp_path):
     done = tool(
-        run.log,
+        'Ours=' + str(run.log),
         '--classes',
         count,
         '--out-csv',
@@ -198,11 +210,11 @@ def test_subset_miou_logged_by_the_metric_is_used(run, tmp_path):
     out = tmp_path / '16.csv'
     done = tool(tmp_path / 'run.log', '--classes', 16, '--out-csv', out)
     assert done.returncode == 0, done.stderr
-    assert table(out)[1]['Ours'][-1] == 12.34
+    assert table(out)[1][tmp_path.name][-1] == 12.34
 
 
 def test_markdown_is_paper_style(run):
-    done = tool(run.log, '--name', 'PFR (ours)')
+    done = tool(run.log, '--name', 'PFR (ours)', '--paper', 'yes')
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == '| ' + ' | '.join(HEADER_19) + ' |'
@@ -224,7 +236,7 @@ def test_markdown_is_paper_style(run):
 
 
 def test_paper_rows_average_to_their_miou(run, tmp_path):
-    tool(run.log, '--out-csv', tmp_path / 'p.csv')
+    tool(run.log, '--paper', 'yes', '--out-csv', tmp_path / 'p.csv')
     _, rows = table(tmp_path / 'p.csv')
     for method in ('AdaptSegNet (paper)', 'CLAN (paper)', 'PFR (paper)'):
         *ious, miou = rows[method]
@@ -281,3 +293,88 @@ def test_table_without_a_needed_class_fails(run, tmp_path):
     assert "the table lacks ['terrain']" in done.stderr
     # The 16-class protocol has no terrain: that table serves it.
     assert tool(tmp_path / 'run.log', '--classes', 16).returncode == 0
+
+
+def gta_run(run, folder: Path) -> Path:
+    """The run's log as a GTA5 -> Cityscapes training would have written
+    it: its config (logged first) trains on GTA5, evaluates on
+    Cityscapes."""
+    log = folder / '20260101_000000' / '20260101_000000.log'
+    log.parent.mkdir(parents=True)
+    config = (
+        "Config:\ntrain_dataloader = dict(dataset=dict(type='GTADataset', "
+        "data_root='data/gta'))\nval_dataloader = dict(dataset=dict("
+        "type='CityscapesDataset', data_root='data/cityscapes'))\n"
+    )
+    log.write_text(config + run.log.read_text())
+    return folder
+
+
+def benchmark_record(folder: Path) -> Path:
+    """A synthetic benchmark results file (target val scores)."""
+    iou = {c: float(i) for i, c in enumerate(CLASSES)}
+    iou['rider'] = None
+    record = dict(format=1, name='self-training', config='st.py', seed=2,
+                  scores=dict(target=dict(mIoU=9.0, IoU=iou)))  # fmt: skip
+    path = folder / 'seed2.json'
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_many_runs_one_table_and_chart(run, tmp_path):
+    gta = gta_run(run, tmp_path / 'pfr_gta')
+    record = benchmark_record(tmp_path)
+    out = tmp_path / 'out'
+    done = tool(
+        run.dir, gta, run.log.parent / 'vis_data' / 'scalars.json',
+        f'mine={run.log}', record, '--out-csv', f'{out}.csv',
+        '--out-md', f'{out}.md', '--out-png', f'{out}.png',
+    )  # fmt: skip
+    assert done.returncode == 1 and 'two runs named' in done.stderr
+    done = tool(
+        run.dir, gta, f'mine={run.log}', record, '--out-csv', f'{out}.csv',
+        '--out-md', f'{out}.md', '--out-png', f'{out}.png',
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    _, rows = table(Path(f'{out}.csv'))
+    # Not every run is GTA5 -> Cityscapes: no paper rows.
+    assert list(rows) == [run.name, 'pfr_gta', 'mine', 'self-training seed 2']
+    np.testing.assert_array_equal(rows['pfr_gta'][:-1], metric_ious(TEST))
+    assert rows['self-training seed 2'][2] == 2.0
+    assert math.isnan(rows['self-training seed 2'][CLASSES.index('rider')])
+    assert (
+        'not every run is a GTA5 or SYNTHIA' in Path(f'{out}.md').read_text()
+    )
+    assert Path(f'{out}.png').read_bytes()[:4] == b'\x89PNG'
+
+
+def test_paper_rows_beside_gta5_runs_only_unless_asked(run, tmp_path):
+    gta = gta_run(run, tmp_path / 'pfr_gta')
+    done = tool(gta, '--out-csv', tmp_path / 'a.csv')
+    assert done.returncode == 0, done.stderr
+    assert list(table(tmp_path / 'a.csv')[1]) == [
+        'AdaptSegNet (paper)', 'CLAN (paper)', 'PFR (paper)', 'pfr_gta',
+    ]  # fmt: skip
+    done = tool(gta, '--paper', 'no', '--out-csv', tmp_path / 'b.csv')
+    assert list(table(tmp_path / 'b.csv')[1]) == ['pfr_gta']
+
+
+def test_outputs_are_never_silently_overwritten(run, tmp_path):
+    (tmp_path / 't.md').write_text('mine')
+    done = tool(run.log, '--out-md', tmp_path / 't.md',
+                '--out-csv', tmp_path / 't.csv')  # fmt: skip
+    assert done.returncode == 1
+    assert 't.md already exist; --force overwrites' in done.stderr
+    assert (tmp_path / 't.md').read_text() == 'mine'
+    assert not (tmp_path / 't.csv').exists()
+    done = tool(run.log, '--out-md', tmp_path / 't.md', '--force')
+    assert done.returncode == 0 and 'mIoU' in (tmp_path / 't.md').read_text()
+
+
+def test_work_dir_without_a_table_and_name_misuse_fail(run, tmp_path):
+    done = tool(tmp_path)
+    assert done.returncode == 1 and 'has no log with a per-class' in (
+        done.stderr
+    )
+    done = tool(run.log, run.log, '--name', 'x')
+    assert done.returncode == 1 and 'use NAME=RUN' in done.stderr

@@ -1,8 +1,20 @@
-"""The paper-style per-class IoU table of one evaluation, beside the PFR,
-AdaptSegNet and CLAN rows the PFR paper publishes; markdown and CSV.
+"""Per-class IoU of any number of mmseg runs in one table (markdown and
+CSV) and one chart, beside the rows the PFR paper publishes where they
+apply.
 
-    python tools/analysis/results_table.py EVAL_JSON_OR_LOG
-        [--classes 19|16|13] [--name NAME] [--out-md FILE] [--out-csv FILE]
+    python tools/analysis/results_table.py RUN [RUN ...] [--classes 19|16|13]
+        [--paper auto|yes|no] [--name NAME] [--out-md FILE] [--out-csv FILE]
+        [--out-png FILE] [--force]
+
+A RUN is a work dir (its newest log with a per-class table), a run's
+``.log`` or ``.json``, or a results file of the synthetic benchmark
+(``benchmarks/synthetic/.../seed<k>.json``); ``NAME=RUN`` names its row,
+which is otherwise the run's work dir's name (``--name`` names a single
+run). The published rows (PFR, AdaptSegNet, CLAN: GTA5 -> Cityscapes,
+19 classes) appear, labelled as the paper's, when every run is a GTA5 or
+SYNTHIA -> Cityscapes run (its logged config trains on GTA5 or SYNTHIA and
+evaluates on Cityscapes), or with ``--paper yes``. Files are never
+overwritten silently: an existing output is an error unless ``--force``.
 
 mmseg 1.x's ``IoUMetric`` prints per-class IoU only into the run's text log
 (``<work_dir>/<timestamp>/<timestamp>.log``, a table after "per class
@@ -24,7 +36,7 @@ import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from paper_results import CLASS_SETS, PAPER_ROWS, SHORT_NAMES
 
@@ -233,26 +245,140 @@ def to_csv(rows: List[Row], classes: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def caption(classes: Sequence[str], name: str, evaluation: Evaluation) -> str:
-    if PAPER_ROWS[len(classes)]:
-        paper = (
+def is_real_uda(log: Path) -> bool:
+    """Whether the config a log records trains on GTA5 or SYNTHIA and
+    evaluates on Cityscapes (the protocols the paper's rows belong to)."""
+    text = log.read_text(errors='replace')
+    config = text.split(TABLE_START, 1)[0]
+    return bool(SOURCE_DATA.search(config) and TARGET_DATA.search(config))
+
+
+SOURCE_DATA = re.compile(
+    r"GTADataset|SynthiaDataset|data_root='[^']*(gta|synthia)", re.I
+)
+TARGET_DATA = re.compile(r"CityscapesDataset|data_root='[^']*cityscapes", re.I)
+TIMESTAMP = re.compile(r'\d{8}_\d{6}')
+
+
+@dataclass
+class Run:
+    """A run's row: its name, evaluation and whether the paper's rows
+    belong beside it."""
+
+    name: str
+    evaluation: Evaluation
+    real_uda: bool
+
+
+def work_dir_name(path: Path) -> str:
+    """The work dir a log or json lies in: the first folder above it that
+    is neither a timestamp folder nor ``vis_data``."""
+    for folder in path.resolve().parents:
+        if folder.name != 'vis_data' and not TIMESTAMP.fullmatch(folder.name):
+            return folder.name
+    return path.stem
+
+
+def newest_log(work_dir: Path) -> Path:
+    """The newest log of a work dir with a per-class table."""
+    logs = sorted(work_dir.glob('*/*.log'), key=lambda p: p.parent.name)
+    for log in reversed(logs):
+        if TABLE_START in log.read_text(errors='replace'):
+            return log
+    raise ResultsError(
+        f'{work_dir} has no log with a per-class table '
+        f'("{TABLE_START}") in <timestamp>/*.log'
+    )
+
+
+def benchmark_run(path: Path) -> Optional[Run]:
+    """A synthetic benchmark results file as a run (target val), else
+    None."""
+    try:
+        record = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(record, dict) or 'scores' not in record:
+        return None
+    target = record['scores']['target']
+    iou = {c: math.nan if v is None else v for c, v in target['IoU'].items()}
+    name = f'{record.get("name", path.parent.name)} seed {record["seed"]}'
+    evaluation = Evaluation(iou, {'mIoU': target['mIoU']}, str(path))
+    return Run(name, evaluation, False)
+
+
+def load_run(argument: str) -> Run:
+    """A RUN argument (``[NAME=]PATH``) as a table row."""
+    name, sep, path_text = argument.partition('=')
+    if not sep or Path(argument).exists():
+        name, path_text = '', argument
+    path = Path(path_text)
+    if path.is_dir():
+        log = newest_log(path)
+        run = Run(path.resolve().name, read_log(log)[-1], is_real_uda(log))
+    else:
+        run = benchmark_run(path) if path.suffix == '.json' else None
+        if run is None:
+            evaluation = load_evaluation(path)
+            log = Path(evaluation.where.rsplit(', line', 1)[0])
+            run = Run(work_dir_name(path), evaluation, is_real_uda(log))
+    return Run(name or run.name, run.evaluation, run.real_uda)
+
+
+def caption(classes: Sequence[str], runs: List[Run], paper: bool) -> str:
+    if paper:
+        note = (
             'Paper rows: the PFR paper, Table 1 (GTA5 -> Cityscapes, '
-            'DeepLab-v2 ResNet-101).'
+            'DeepLab-v2 ResNet-101), labelled (paper).'
+        )
+    elif PAPER_ROWS[len(classes)]:
+        note = (
+            'No paper rows: not every run is a GTA5 or SYNTHIA -> '
+            'Cityscapes run (--paper yes shows them).'
         )
     else:
-        paper = (
+        note = (
             f'No paper rows: the {len(classes)}-class SYNTHIA -> Cityscapes '
             'numbers of PFR, AdaptSegNet and CLAN are not in this project.'
         )
-    return f'Per-class IoU (%). {paper} {name}: {evaluation.where}.'
+    sources = '; '.join(f'{r.name}: {r.evaluation.where}' for r in runs)
+    return f'Per-class IoU (%). {note} {sources}.'
+
+
+def chart(rows: List[Row], classes: Sequence[str], path: Path) -> None:
+    """Per-class IoU and mIoU, one series of markers per row."""
+    import matplotlib
+
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    labels = [SHORT_NAMES.get(c, c) for c in classes] + ['mIoU']
+    fig, ax = plt.subplots(figsize=(10, 4.2), dpi=110)
+    for index, (name, values, miou) in enumerate(rows):
+        style = '--' if name.endswith('(paper)') else '-'
+        ax.plot(range(len(labels)), [*values, miou], style, marker='o',
+                markersize=4, linewidth=0.8, label=name)  # fmt: skip
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=60, ha='right', fontsize=8)
+    ax.set_ylabel('IoU (%)')
+    ax.grid(axis='y', alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Paper-style per-class IoU table of an mmseg run's log "
-        'or json, beside the published PFR, AdaptSegNet and CLAN rows'
+        description='Per-class IoU of mmseg runs in one table and chart, '
+        'beside the published PFR, AdaptSegNet and CLAN rows where they apply'
     )
-    parser.add_argument('source', type=Path, help="a run's .log or .json")
+    parser.add_argument(
+        'runs',
+        nargs='+',
+        metavar='[NAME=]RUN',
+        help='work dirs, .log/.json files or benchmark results files',
+    )
     parser.add_argument(
         '--classes',
         type=int,
@@ -260,26 +386,72 @@ def parse_args() -> argparse.Namespace:
         default=19,
         help='19 (GTA5), 16 or 13 (SYNTHIA protocols)',
     )
-    parser.add_argument('--name', default='Ours', help='label of our row')
+    parser.add_argument(
+        '--paper',
+        choices=['auto', 'yes', 'no'],
+        default='auto',
+        help="the paper's rows: auto (beside GTA5/SYNTHIA -> Cityscapes "
+        'runs only), yes or no',
+    )
+    parser.add_argument('--name', help='the row name of a single run')
     parser.add_argument('--out-md', type=Path, help='write markdown here')
     parser.add_argument('--out-csv', type=Path, help='write CSV here')
+    parser.add_argument('--out-png', type=Path, help='write the chart here')
+    parser.add_argument(
+        '--force', action='store_true', help='overwrite existing outputs'
+    )
     return parser.parse_args()
+
+
+def outputs(args: argparse.Namespace) -> List[Path]:
+    """The files to write; an error if one exists and --force is off."""
+    paths = [p for p in (args.out_md, args.out_csv, args.out_png) if p]
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not args.force:
+        raise ResultsError(
+            f'{", ".join(existing)} already exist; --force overwrites'
+        )
+    return paths
+
+
+def table_rows(args: argparse.Namespace, classes: Sequence[str]):
+    """The runs, the rows (paper rows first if shown), and whether the
+    paper rows are shown."""
+    if args.name and len(args.runs) > 1:
+        raise ResultsError('--name names a single run; use NAME=RUN')
+    runs = [load_run(run) for run in args.runs]
+    if args.name:
+        runs[0].name = args.name
+    names = [r.name for r in runs]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ResultsError(f'two runs named {twice}: name them NAME=RUN')
+    paper = args.paper == 'yes' or (
+        args.paper == 'auto' and all(r.real_uda for r in runs)
+    )
+    rows = paper_rows(classes) if paper else []
+    rows += [our_row(r.name, r.evaluation, classes) for r in runs]
+    return runs, rows, paper
 
 
 def main() -> None:
     args = parse_args()
     classes = CLASS_SETS[args.classes]
     try:
-        evaluation = load_evaluation(args.source)
-        rows = paper_rows(classes) + [our_row(args.name, evaluation, classes)]
+        paths = outputs(args)
+        runs, rows, paper = table_rows(args, classes)
     except ResultsError as error:
         sys.exit(f'error: {error}')
-    text = markdown(rows, classes, caption(classes, args.name, evaluation))
+    text = markdown(rows, classes, caption(classes, runs, paper))
     print(text, end='')
     if args.out_md:
         args.out_md.write_text(text)
     if args.out_csv:
         args.out_csv.write_text(to_csv(rows, classes))
+    if args.out_png:
+        chart(rows, classes, args.out_png)
+    if paths:
+        print('wrote ' + ', '.join(map(str, paths)))
 
 
 if __name__ == '__main__':
