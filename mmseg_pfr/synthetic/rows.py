@@ -201,6 +201,34 @@ def complete(spec: Spec) -> Spec:
     return spec
 
 
+def resolve(spec: Spec, root: str) -> Spec:
+    """Config paths that are not found from the working directory are
+    taken from ``root`` (the repository) where they exist there."""
+
+    def found(path: str) -> str:
+        inside = osp.join(root, path)
+        return inside if not osp.isfile(path) and osp.isfile(inside) else path
+
+    rows = [replace(row, config=found(row.config)) for row in spec.rows]
+    warm = {name: found(c) for name, c in spec.warm_starts.items()}
+    return Spec(rows, warm, spec.oracle)
+
+
+def check_configs(spec: Spec) -> None:
+    """An error naming every row or warm start whose config is missing."""
+    missing = [
+        f'row {row.name!r}: {row.config}'
+        for row in spec.rows
+        if not osp.isfile(row.config)
+    ] + [
+        f'warm start {name!r}: {config}'
+        for name, config in spec.warm_starts.items()
+        if not osp.isfile(config)
+    ]
+    if missing:
+        raise RowsError('no such config: ' + '; '.join(missing))
+
+
 def _with_baseline(row: Row, rows: Sequence[Row]) -> Row:
     if row.baseline is not None:
         return row

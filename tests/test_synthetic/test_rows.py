@@ -10,9 +10,11 @@ from mmseg_pfr.synthetic.rows import (
     WARM_START_V3,
     RowsError,
     calibration_spec,
+    check_configs,
     default_spec,
     load_spec,
     parse_entries,
+    resolve,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,3 +123,18 @@ def test_built_in_rows_exist_and_calibration_has_no_pfr_row():
     assert names == ['source only', 'AdaptSegNet', 'self-training',
                      'target oracle']  # fmt: skip
     assert all(r.baseline == 'source only' for r in calibration.rows)
+
+
+def test_configs_resolve_from_the_repository(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'mine.py').write_text('')
+    spec = resolve(parse_entries(['mine=mine.py', 'v3=' + WARM_START_V3]),
+                   str(ROOT))  # fmt: skip
+    assert [r.config for r in spec.rows] == [
+        'mine.py',
+        str(ROOT / WARM_START_V3),
+    ]
+    assert spec.warm_starts['warm start'] == str(ROOT / WARM_START_V3)
+    check_configs(spec)
+    with pytest.raises(RowsError, match="row 'x': nope.py"):
+        check_configs(parse_entries(['x=nope.py'], warm_start=None))

@@ -121,3 +121,83 @@ def test_comparison_with_the_anchor(tmp_path, monkeypatch):
     anchor, ours = (float(cell.split('/')[0]) for cell in row.split('|')[3:5])
     ratio = float(row.split('|')[5])
     assert ratio == pytest.approx(ours / anchor, rel=0.01)
+
+
+def record_of(config: str, seed: int, miou: float, warm_start) -> dict:
+    """A finished run's results file (two val images, class road only)."""
+    from mmseg_pfr.synthetic.results import FORMAT
+
+    hits = [[round(miou), 0], [round(miou), 0]]
+    classes = ['road', 'sidewalk']
+    target = dict(mIoU=float(round(miou)), IoU=dict(road=float(round(miou))),
+                  images=['0', '1'], intersect=hits,
+                  union=[[100, 0], [100, 0]])  # fmt: skip
+    return dict(format=FORMAT, name=config, config=config, seed=seed,
+                warm_start=warm_start, cfg_options=[], commit='abc',
+                device='cpu', train_seconds=1.0, test_seconds=1.0,
+                classes=classes,
+                scores=dict(target=target, source=dict(
+                    mIoU=50.0, IoU=dict(road=50.0))))  # fmt: skip
+
+
+def test_benchmark_table_rebuilt_from_results_files(tmp_path, monkeypatch):
+    from mmseg_pfr.synthetic.results import record_path, write_record
+    from mmseg_pfr.synthetic.rows import WARM_START_V3, calibration_spec
+
+    spec = calibration_spec()
+    score = {'source only': 20, 'AdaptSegNet': 22, 'self-training': 27,
+             'target oracle': 40}  # fmt: skip
+    for seed in (0, 1):
+        warm = record_of(WARM_START_V3, seed, 18 + seed, None)
+        write_record(record_path(str(tmp_path), WARM_START_V3, seed), warm)
+        for row in spec.rows:
+            miou = score[row.name] + seed + (row.name == 'AdaptSegNet') * seed
+            record = record_of(row.config, seed, miou, WARM_START_V3)
+            write_record(record_path(str(tmp_path), row.config, seed), record)
+    out = tmp_path / 'table.md'
+    run_tool(
+        'analysis/synthetic_benchmark.py', '--calibration', '--table-only',
+        '--seeds', '0', '1', '--results', str(tmp_path), '--out-md',
+        str(out), '--resamples', '50', monkeypatch=monkeypatch,
+    )  # fmt: skip
+    text = out.read_text()
+    assert '| warm start (no fine-tuning) | 18.5 ± 0.7 |' in text
+    assert '| self-training | source only | +7.00, +7.00 | +7.00' in text
+    assert '| 35 % | adapts |' in text  # 7 of a 20-point gap
+    # AdaptSegNet: +2 and +3; over two seeds t(0.975, 1) = 12.7 makes the
+    # interval [2.5 -/+ 6.35]: no measurable effect.
+    assert '| AdaptSegNet | source only | +2.00, +3.00 | +2.50 ' in text
+    assert '| 12 % | no measurable effect |' in text
+    assert (tmp_path / 'table.png').read_bytes()[:4] == b'\x89PNG'
+
+
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (['a=x.py', 'broken'], "row 2 ('broken'): expected NAME=CONFIG"),
+        (['--rows', 'none.yaml'], 'rows file none.yaml does not exist'),
+        (['a=x.py', '--rows', 'r.json'], 'NAME=CONFIG entries or --rows'),
+        (['a=x.py', '--seeds', '0'], "no such config: row 'a': x.py"),
+    ],
+)
+def test_benchmark_rows_errors_are_one_line(args, message, monkeypatch):
+    with pytest.raises(SystemExit) as done:
+        run_tool('analysis/synthetic_benchmark.py', *args,
+                 monkeypatch=monkeypatch)  # fmt: skip
+    assert str(done.value) == f'error: {message}' or message in str(done.value)
+
+
+def test_benchmark_on_cuda_without_a_gpu_fails_first(tmp_path, monkeypatch):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip('a GPU is present')
+    with pytest.raises(SystemExit) as done:
+        run_tool(
+            'analysis/synthetic_benchmark.py', f'a={SOURCE_ONLY}',
+            '--device', 'cuda',
+            '--jobs', '8', '--results', str(tmp_path / 'r'),
+            monkeypatch=monkeypatch,
+        )  # fmt: skip
+    assert 'torch sees no CUDA device' in str(done.value)
+    assert not (tmp_path / 'r').exists()

@@ -49,9 +49,11 @@ from mmseg_pfr.synthetic.rows import (  # noqa: E402
     WARM_START_V3,
     RowsError,
     calibration_spec,
+    check_configs,
     default_spec,
     load_spec,
     parse_entries,
+    resolve,
 )
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -121,13 +123,14 @@ def spec_of(args: argparse.Namespace):
 def main(argv=None) -> None:
     args = parse_args(argv)
     try:
-        spec = spec_of(args)
+        spec = resolve(spec_of(args), ROOT)
         setup = Setup(
             args.results, args.work_dir, ROOT, args.device, args.cfg_options
         )
         if args.table_only:
             records = table_records(spec, args.seeds, setup)
         else:
+            check_configs(spec)
             records = run_table(
                 spec, args.seeds, setup, args.jobs, args.warm_start_only
             )
