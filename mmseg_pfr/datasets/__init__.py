@@ -1,5 +1,7 @@
-"""Datasets: GTA5, SYNTHIA, Cityscapes helpers and the paired UDA dataset."""
+"""Datasets: GTA5, SYNTHIA, Cityscapes helpers, the paired UDA dataset and
+its rare-class sampling."""
 
+from .class_stats import ClassStatsError
 from .gta import GTADataset
 from .label_maps import (
     CITYSCAPES_ID_TO_TRAIN_ID,
@@ -8,12 +10,14 @@ from .label_maps import (
     get_encoding,
 )
 from .layout import DatasetLayoutError
+from .rare_class_sampling import RareClassSampler
 from .raw_label_dataset import RawLabelDataset
 from .synthia import SYNTHIA_13_CLASSES, SYNTHIA_16_CLASSES, SynthiaDataset
 from .transforms import (
     LabelFileWarning,
     LabelSizeWarning,
     LoadTrainIdAnnotations,
+    RareClassRandomCrop,
 )
 from .uda_dataset import UDADataset
 from .uda_sampler import StreamIndex, UDAInfiniteSampler
@@ -23,12 +27,15 @@ __all__ = [
     'SYNTHIA_13_CLASSES',
     'SYNTHIA_16_CLASSES',
     'SYNTHIA_ID_TO_TRAIN_ID',
+    'ClassStatsError',
     'DatasetLayoutError',
     'GTADataset',
     'LabelEncoding',
     'LabelFileWarning',
     'LabelSizeWarning',
     'LoadTrainIdAnnotations',
+    'RareClassRandomCrop',
+    'RareClassSampler',
     'RawLabelDataset',
     'StreamIndex',
     'SynthiaDataset',

@@ -1,6 +1,7 @@
 """The paired dataset of unsupervised domain adaptation."""
 
 import copy
+from contextlib import AbstractContextManager, nullcontext
 from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
@@ -11,6 +12,15 @@ from mmseg.utils import ConfigType, OptConfigType
 from torch.utils.data import Dataset
 
 from .layout import build_checked_dataset, pipeline_loads_labels
+from .rare_class_sampling import (
+    RareClassSampler,
+    build_rare_class_sampler,
+    draw_generator,
+)
+from .transforms.rare_class_random_crop import (
+    MIN_CROP_PIXELS_KEY,
+    RARE_CLASS_KEY,
+)
 from .uda_sampler import StreamIndex, sample_randomness
 
 
@@ -52,15 +62,36 @@ class UDADataset(Dataset):
     Both domains must agree on classes, palette and ignore index;
     ``metainfo`` is the shared one, for mmseg's hooks and visualizer.
 
+    Rare-class sampling (DAFormer, :mod:`.rare_class_sampling`), off by
+    default, draws each source image for a class drawn by rarity instead
+    of going through the source set: with ``UDAInfiniteSampler`` the
+    stream's ``rare_class`` and source index are its draws; a plain
+    ``int`` index ``i`` draws them from ``(seed, i)``; a ``(source,
+    target)`` pair is loaded as given. The drawn class goes into the
+    source sample (``rare_class``, ``rare_class_min_crop_pixels``) for
+    :class:`~mmseg_pfr.datasets.transforms.RareClassRandomCrop`. It reads
+    the source's class statistics (``class_stats.json`` beside its labels,
+    written by its converter; :mod:`.class_stats`) and refuses to start
+    when they are missing or stale.
+
     Args:
         source: Config of the labelled source dataset.
         target: Config of the target dataset; its ``seg_map_path`` may be
             left out. None loads no target.
-        seed: Seed of the target draws for ``int`` indices.
+        seed: Seed of the target draws (and rare-class draws) for ``int``
+            indices.
+        rare_class_sampling: None (off), or the options of
+            :class:`~mmseg_pfr.datasets.RareClassSampler`, DAFormer's by
+            default: ``dict(min_pixels=3000, class_temp=0.01,
+            min_crop_ratio=0.5)``; ``dict()`` turns it on with them.
     """
 
     def __init__(
-        self, source: ConfigType, target: OptConfigType, seed: int = 0
+        self,
+        source: ConfigType,
+        target: OptConfigType,
+        seed: int = 0,
+        rare_class_sampling: Optional[dict] = None,
     ) -> None:
         self.source: BaseSegDataset = build_checked_dataset(source)
         self.target: Optional[BaseSegDataset] = None
@@ -69,6 +100,11 @@ class UDADataset(Dataset):
             self.target = build_checked_dataset(target)
             check_label_spaces(self.source, self.target)
         self.seed = seed
+        self.rare_class_sampler: Optional[RareClassSampler] = None
+        if rare_class_sampling is not None:
+            self.rare_class_sampler = build_rare_class_sampler(
+                self.source, **rare_class_sampling
+            )
 
     @property
     def metainfo(self) -> dict:
@@ -84,43 +120,76 @@ class UDADataset(Dataset):
         """The source sample and its target partner (none without a target).
 
         Args:
-            idx: A source index (the target is drawn from ``(seed, idx)``),
-                a ``(source index, target index)`` pair or a
-                :class:`StreamIndex` (also seeds the augmentations).
+            idx: A source index (the target is drawn from ``(seed, idx)``,
+                and with rare-class sampling the source too), a ``(source
+                index, target index)`` pair or a :class:`StreamIndex`
+                (also seeds the augmentations).
         """
         if isinstance(idx, StreamIndex):
-            return self._pair(idx.source, idx.target, idx)
+            return self._pair(idx.source, idx.target, idx, idx.rare_class)
         if isinstance(idx, tuple):
             return self._pair(*idx)
         target_idx = None if self.target is None else self.target_index(idx)
-        return self._pair(idx, target_idx)
+        if self.rare_class_sampler is None:
+            return self._pair(idx, target_idx)
+        rare_class, source_idx = self.rare_class_sampler.draw(
+            draw_generator(self.seed, idx)
+        )
+        return self._pair(source_idx, target_idx, rare_class=rare_class)
 
     def _pair(
         self,
         source_idx: int,
         target_idx: Optional[int],
         stream: Optional[StreamIndex] = None,
+        rare_class: Optional[int] = None,
     ) -> Dict[str, dict]:
-        sample = dict(source=self._load('source', source_idx, stream))
+        with _randomness(stream, 'source'):
+            if rare_class is None or self.rare_class_sampler is None:
+                source = self.source[source_idx]
+            else:
+                source = self._rare_class_source(source_idx, rare_class)
+        sample = dict(source=source)
         if self.target is not None:
-            sample['target'] = self._load('target', target_idx, stream)
+            with _randomness(stream, 'target'):
+                sample['target'] = self.target[target_idx]
         return sample
 
-    def _load(
-        self, domain: str, index: int, stream: Optional[StreamIndex]
-    ) -> dict:
-        """One domain's sample, with the randomness of its ``stream``
-        position when given."""
-        dataset = getattr(self, domain)
-        if stream is None:
-            return dataset[index]
-        with sample_randomness(stream, domain):
-            return dataset[index]
+    def _rare_class_source(self, index: int, rare_class: int) -> dict:
+        """Source image ``index`` drawn for ``rare_class``, through the
+        pipeline with the class for the crop. An unusable label (the
+        pipeline gives None) takes another image of the class, as
+        mmengine's datasets take another image."""
+        sampler = self.rare_class_sampler
+        for _ in range(self.source.max_refetch + 1):
+            info = self.source.get_data_info(index)
+            info[RARE_CLASS_KEY] = rare_class
+            info[MIN_CROP_PIXELS_KEY] = sampler.min_crop_pixels
+            data = self.source.pipeline(info)
+            if data is not None:
+                return data
+            images = sampler.images_of(rare_class)
+            index = int(images[np.random.randint(len(images))])
+        raise RuntimeError(
+            f'UDADataset: {self.source.max_refetch + 1} source images of '
+            f'class {rare_class} in a row could not be loaded (the '
+            'pipeline returned None); see the warnings above'
+        )
 
     def target_index(self, idx: int) -> int:
         """The target partner of source index ``idx`` for ``int`` indices."""
         rng = np.random.default_rng([self.seed, idx])
         return int(rng.integers(len(self.target)))
+
+
+def _randomness(
+    stream: Optional[StreamIndex], domain: str
+) -> AbstractContextManager:
+    """The augmentation randomness of ``stream``'s position for
+    ``domain``; the global generators as they are without a stream."""
+    if stream is None:
+        return nullcontext()
+    return sample_randomness(stream, domain)
 
 
 def refuse_label_loading(pipeline: Compose) -> None:

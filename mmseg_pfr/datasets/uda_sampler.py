@@ -11,6 +11,8 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from mmseg.registry import DATA_SAMPLERS
 from torch.utils.data import Sampler
 
+from .rare_class_sampling import draw_generator
+
 # Entropy tags of the seeded streams: the source and target orders, and
 # each domain's per-sample augmentation draws.
 _ORDER_TAGS = dict(source=0, target=1)
@@ -23,12 +25,15 @@ class StreamIndex(NamedTuple):
     ``position`` counts pairs over all ranks from the start of training, so
     ``(seed, position)`` names a sample uniquely and the same in a resumed
     run, whatever the number of ranks, workers or resumptions.
+    ``rare_class`` is the class rare-class sampling drew ``source`` for
+    (None without it), which the dataset's crop keeps in view.
     """
 
     source: int
     target: Optional[int]  # None: the dataset loads no target
     position: int
     seed: int
+    rare_class: Optional[int] = None
 
 
 @DATA_SAMPLERS.register_module()
@@ -45,6 +50,14 @@ class UDAInfiniteSampler(Sampler):
     ``InfiniteSampler``, rank ``r`` of ``w`` takes pairs ``r, r + w,
     r + 2w, ...`` of the one stream. A dataset without a target
     (``UDADataset(target=None)``) gets ``target=None`` pairs.
+
+    With rare-class sampling on (the dataset's ``rare_class_sampler``),
+    the source of the pair at position ``p`` is not taken from a
+    permutation but drawn by it, class then image, from a generator seeded
+    by ``(seed, p)`` alone
+    (:func:`~mmseg_pfr.datasets.rare_class_sampling.draw_generator`); the
+    target stream is unchanged. So every property above holds for the
+    drawn sources too.
 
     Resuming does not replay the stream: :meth:`resume` moves the start of
     the next iteration over it to where the interrupted run stopped
@@ -77,6 +90,7 @@ class UDAInfiniteSampler(Sampler):
         self.target_size = (
             None if dataset.target is None else len(dataset.target)
         )
+        self.rare_classes = getattr(dataset, 'rare_class_sampler', None)
         self.start = 0  # pairs of this rank's share already consumed
 
     def resume(self, consumed: int, seed: Optional[int] = None) -> None:
@@ -109,20 +123,26 @@ class UDAInfiniteSampler(Sampler):
     def __iter__(self) -> Iterator[StreamIndex]:
         """This rank's share of the pair stream, from :attr:`start`."""
         first = self.start * self.world_size
+        sources = (
+            itertools.repeat(None)  # drawn per position below
+            if self.rare_classes is not None
+            else self._passes(self.source_size, 'source', first)
+        )
         targets = (
             itertools.repeat(None)
             if self.target_size is None
             else self._passes(self.target_size, 'target', first)
         )
-        pairs = zip(
-            self._passes(self.source_size, 'source', first),
-            targets,
-            itertools.count(first),
-        )
+        pairs = zip(sources, targets, itertools.count(first))
         for source, target, position in itertools.islice(
             pairs, self.rank, None, self.world_size
         ):
-            yield StreamIndex(source, target, position, self.seed)
+            rare_class = None
+            if self.rare_classes is not None:
+                rare_class, source = self.rare_classes.draw(
+                    draw_generator(self.seed, position)
+                )
+            yield StreamIndex(source, target, position, self.seed, rare_class)
 
     def __len__(self) -> int:
         """The source dataset's length, like ``InfiniteSampler``."""

@@ -8,10 +8,17 @@ import numpy as np
 import pytest
 from mmengine.runner import Runner
 from mmseg.registry import DATASETS
+from scipy.stats import chisquare
+from test_datasets.test_rare_class_sampling import PIXELS
 from test_datasets.tiny_configs import uda_dataset_cfg
 
-from mmseg_pfr.datasets import StreamIndex, UDAInfiniteSampler
+from mmseg_pfr.datasets import (
+    RareClassSampler,
+    StreamIndex,
+    UDAInfiniteSampler,
+)
 from mmseg_pfr.datasets import uda_sampler as sampler_module
+from mmseg_pfr.datasets.rare_class_sampling import draw_generator
 from mmseg_pfr.datasets.uda_sampler import sample_randomness
 
 
@@ -204,3 +211,80 @@ def test_resumed_loader_sees_the_same_pairs_with_any_workers(tmp_path):
         for s, t in take(sampler, 4)
     ]
     assert uninterrupted[0] + uninterrupted[1] == first
+
+
+class RareClassSizes(Sizes):
+    """Stands in for a UDADataset with rare-class sampling over
+    :data:`~test_datasets.test_rare_class_sampling.PIXELS`."""
+
+    def __init__(self, target, temperature: float = 0.5) -> None:
+        super().__init__(len(PIXELS), target)
+        self.rare_class_sampler = RareClassSampler(
+            PIXELS, min_pixels=100, class_temp=temperature
+        )
+
+
+def test_rare_class_draws_depend_on_seed_and_position_only():
+    dataset = RareClassSizes(5)
+    whole = take_indices(UDAInfiniteSampler(dataset, seed=3), 300)
+    assert whole == take_indices(UDAInfiniteSampler(dataset, seed=3), 300)
+    assert whole != take_indices(UDAInfiniteSampler(dataset, seed=4), 300)
+    sampler = dataset.rare_class_sampler
+    for index in whole:
+        expected = sampler.draw(draw_generator(3, index.position))
+        assert (index.rare_class, index.source) == expected
+        assert PIXELS[index.source, index.rare_class] > 100
+    # The target stream is the one without rare-class sampling.
+    plain = take_indices(
+        UDAInfiniteSampler(Sizes(len(PIXELS), 5), seed=3), 300
+    )
+    assert [i.target for i in whole] == [i.target for i in plain]
+
+
+def test_rare_classes_come_up_at_their_probabilities():
+    dataset = RareClassSizes(5)
+    n = 12000
+    drawn = [
+        i.rare_class
+        for i in take_indices(UDAInfiniteSampler(dataset, seed=0), n)
+    ]
+    sampler = dataset.rare_class_sampler
+    observed = [drawn.count(c) for c in sampler.classes]
+    assert chisquare(observed, n * sampler.probabilities).pvalue > 1e-4
+
+
+def test_rare_class_resume_draws_nothing_before_the_consumed_pairs(
+    monkeypatch,
+):
+    dataset = RareClassSizes(5)
+    whole = take_indices(UDAInfiniteSampler(dataset, seed=3), 100)
+    keys = []
+    real = sampler_module.draw_generator
+    monkeypatch.setattr(
+        sampler_module,
+        'draw_generator',
+        lambda seed, key: keys.append(key) or real(seed, key),
+    )
+    for consumed in (1, 7, 61):
+        keys.clear()
+        sampler = UDAInfiniteSampler(dataset, seed=3)
+        sampler.resume(consumed)
+        assert take_indices(sampler, 100 - consumed) == whole[consumed:]
+        assert keys == list(range(consumed, 100))
+
+
+def test_rare_class_ranks_draw_different_samples_of_one_stream(monkeypatch):
+    dataset = RareClassSizes(5, temperature=1.0)
+    whole = take_indices(UDAInfiniteSampler(dataset, seed=1), 80)
+    shards = [
+        take_indices(shard_of(rank, 2, monkeypatch, dataset, seed=1), 40)
+        for rank in (0, 1)
+    ]
+    assert [p for pair in zip(*shards) for p in pair] == whole
+    draws = [[(i.rare_class, i.source) for i in shard] for shard in shards]
+    assert draws[0] != draws[1]
+    # Resumed on each rank, each continues its own share.
+    for rank in (0, 1):
+        sampler = shard_of(rank, 2, monkeypatch, dataset, seed=1)
+        sampler.resume(9)
+        assert take_indices(sampler, 10) == whole[18 + rank : 38 : 2]

@@ -2,7 +2,8 @@
 the launcher users run, with the settings configs ship (nccl, which the CPU
 compat replaces by gloo; mmengine's separate-DDP wrapper, no device ids
 given): after a few iterations every weight of every child is identical on
-both ranks. Each case is a model config; add one to ``CASES``."""
+both ranks. Each case is a model config, and optionally the real data path;
+add one to ``CASES``."""
 
 import os
 import socket
@@ -10,12 +11,18 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet
+from typing import Callable, FrozenSet, Optional
 
+import numpy as np
 import pytest
 import torch
-from helpers import toy_training_config, uda_model_cfg
+from helpers import tiny_segmentor_cfg, toy_training_config, uda_model_cfg
 from mmengine.config import Config
+from mmseg.registry import DATASETS
+from test_datasets.rare_class_data import rare_class_uda_cfg
+from test_datasets.test_uda_runner_resume import loaded_samples
+
+from mmseg_pfr.datasets.rare_class_sampling import draw_generator
 
 ROOT = Path(__file__).resolve().parents[2]
 UDA_CHILDREN = frozenset({'segmentor', 'discriminator'})
@@ -25,10 +32,14 @@ UDA_CHILDREN = frozenset({'segmentor', 'discriminator'})
 class DDPCase:
     """A model trained on two ranks: ``overrides`` merge into the toy
     training config; ``children`` are the UDASegmentor children whose
-    weights both ranks must hold identically."""
+    weights both ranks must hold identically. ``dataset(folder)`` gives a
+    UDADataset config (made under the test's folder) to train on through
+    UDAInfiniteSampler instead of the toy pairs; every sample it loads is
+    logged."""
 
     overrides: dict
     children: FrozenSet[str] = UDA_CHILDREN
+    dataset: Optional[Callable[[Path], dict]] = None
 
 
 CASES = {
@@ -45,6 +56,11 @@ CASES = {
     'self_training': DDPCase(
         dict(model=uda_model_cfg(lambda_st=1.0, self_training=True)),
         children=UDA_CHILDREN | {'self_training'},
+    ),
+    # Rare-class sampling: each rank draws its own share of one stream.
+    'rare_class_sampling': DDPCase(
+        dict(model=dict(segmentor=tiny_segmentor_cfg(num_classes=19))),
+        dataset=lambda folder: rare_class_uda_cfg(folder, crop=(32, 32)),
     ),
 }
 
@@ -87,6 +103,8 @@ def test_two_ranks_keep_identical_weights(tmp_path, case):
         )
     )
     cfg.merge_from_dict(case.overrides)
+    if case.dataset is not None:
+        use_dataset(cfg, case.dataset(tmp_path / 'data'), tmp_path)
     config = str(tmp_path / 'dist.py')
     cfg.dump(config)
     result = dist_train(config, 2)
@@ -101,3 +119,45 @@ def test_two_ranks_keep_identical_weights(tmp_path, case):
         assert torch.isfinite(value).all(), key
         assert torch.equal(value, rank1[key]), key
     assert 'loss: nan' not in log
+    if case.dataset is not None:
+        check_ranks_drew_one_stream(cfg, tmp_path / 'samples.log')
+
+
+def use_dataset(cfg: Config, dataset: dict, folder: Path) -> None:
+    """Train ``cfg`` on ``dataset`` through UDAInfiniteSampler, logging
+    every sample loaded to ``folder / 'samples.log'``."""
+    cfg.custom_imports.imports.append('test_datasets.test_uda_runner_resume')
+    dataset.update(
+        type='PositionLoggingUDADataset', log_file=str(folder / 'samples.log')
+    )
+    cfg.train_dataloader.dataset = dataset
+    cfg.train_dataloader.sampler = dict(type='UDAInfiniteSampler')
+    if 'discriminator' in cfg.model:  # before D moved into terms.adv
+        cfg.model.discriminator.num_classes = 19
+
+
+def check_ranks_drew_one_stream(cfg: Config, log_file: Path) -> None:
+    """Rank r of 2 loaded the pairs at positions r, r + 2, ... of the
+    stream (no pair twice, none skipped), each source drawn by rare-class
+    sampling from ``(seed, position)``."""
+    samples = loaded_samples(log_file)
+    batches = cfg.train_cfg.max_iters * cfg.train_dataloader.batch_size
+    assert sorted(samples) == list(range(2 * batches))
+    dataset = DATASETS.build(
+        {
+            k: v
+            for k, v in cfg.train_dataloader.dataset.items()
+            if k != 'log_file'
+        }
+        | dict(type='UDADataset')
+    )
+    seed = cfg.randomness.seed
+    for position, drawn in samples.items():
+        expected = dataset.rare_class_sampler.draw(
+            draw_generator(seed, position)
+        )
+        assert drawn == (expected[1], expected[0]), position
+    ranks = [[samples[p] for p in range(r, 2 * batches, 2)] for r in (0, 1)]
+    assert ranks[0] != ranks[1]
+    assert len({c for _, c in samples.values()}) > 1
+    assert np.all([c is not None for _, c in samples.values()])
