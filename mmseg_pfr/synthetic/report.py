@@ -110,9 +110,9 @@ def _mean_sd(values: Sequence[float]) -> str:
     return f'{statistics.mean(values):.1f} ± {sd:.1f}'
 
 
-def _interval(interval: Optional[tuple]) -> str:
+def _interval(interval: Optional[tuple], none: str = '-') -> str:
     return (
-        '-'
+        none
         if interval is None
         else f'[{interval[0]:+.2f}, {interval[1]:+.2f}]'
     )
@@ -157,7 +157,7 @@ def gains_table(lines: Sequence[Line]) -> str:
         share = '-' if line.share is None else f'{100 * line.share:.0f} %'
         out.append(
             f'| {line.name} | {line.baseline} | {per_seed} '
-            f'| {gain.mean:+.2f} {_interval(gain.seed_interval)} '
+            f'| {gain.mean:+.2f} {_interval(gain.seed_interval, "(1 seed)")} '
             f'| {boot} | {share} | {line.verdict} |'
         )
     return '\n'.join(out) + '\n'

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import os.path as osp
+import re
 import subprocess
 from typing import Dict, List, Optional
 
@@ -41,9 +42,20 @@ def write_record(path: str, record: dict) -> None:
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
     temporary = f'{path}.{os.getpid()}.tmp'
     with open(temporary, 'w') as f:
-        json.dump(record, f, indent=1)
-        f.write('\n')
+        f.write(compact_json(record))
     os.replace(temporary, path)
+
+
+SPACE = re.compile(r'\s+')
+NUMBER_LIST = re.compile(r'\[\s*(-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*)\s*\]')
+
+
+def compact_json(record: dict) -> str:
+    """Indented JSON with each list of numbers on one line (a record's
+    per-image areas are thousands of numbers)."""
+    text = json.dumps(record, indent=1)
+    flat = NUMBER_LIST.sub(lambda m: '[' + SPACE.sub('', m[1]) + ']', text)
+    return flat + '\n'
 
 
 def read_record(path: str) -> dict:

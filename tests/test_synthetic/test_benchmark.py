@@ -143,6 +143,8 @@ def test_results_file_round_trip(tmp_path):
                   scores=scores_for(26.0))  # fmt: skip
     write_record(path, record)
     assert read_record(path) == record
+    # Lists of numbers on one line each.
+    assert "\n    [26,50],\n" in Path(path).read_text()
     assert [p.name for p in (tmp_path / 'st_a').iterdir()] == ['seed2.json']
     assert collect(str(tmp_path)) == [{**record, 'path': path}]
 
