@@ -145,8 +145,11 @@ class RareClassSampler:
                 continue
             holding = int(np.count_nonzero(class_pixels[:, cls]))
             most = int(class_pixels[:, cls].max())
+            name = self._name(cls)
+            if self.class_names is not None:
+                name += f' (id {cls})'
             raise ValueError(
-                f'rare-class sampling: {self._name(cls)} (id {cls}) is in '
+                f'rare-class sampling: {name} is in '
                 f'{holding} source images, but in none with more than '
                 f'min_pixels={self.min_pixels} pixels of it (at most '
                 f'{most}), so it cannot be drawn; set '
