@@ -7,9 +7,10 @@ DATA_ROOT holds the official layout: images/NNNNN.png and labels/NNNNN.png
 usable label gets labels/NNNNN_labelTrainIds.png beside it (resized to its
 image when their sizes differ), and unusable pairs (a blank, unreadable or
 missing label, an unreadable image or one of a single colour) are listed
-in DATA_ROOT/excluded.txt, which GTADataset skips. Rerunning after an
-interruption finishes the job. Exit status 0 when it finished, 2 when it
-could not run.
+in DATA_ROOT/excluded.txt, which GTADataset skips; the usable labels'
+pixels per class go to DATA_ROOT/class_stats.json, which rare-class
+sampling reads. Rerunning after an interruption finishes the job. Exit
+status 0 when it finished, 2 when it could not run.
 """
 
 import os

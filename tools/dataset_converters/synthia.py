@@ -6,8 +6,10 @@ python tools/dataset_converters/synthia.py DATA_ROOT [--nproc N]
 DATA_ROOT holds the official layout: RGB/NNNNNNN.png and
 GT/LABELS/NNNNNNN.png (16-bit, class id in the red channel). Every pair is
 validated; each usable label gets GT/LABELS/NNNNNNN_labelTrainIds.png beside
-it, and unusable pairs are listed in DATA_ROOT/excluded.txt, which
-SynthiaDataset skips. Rerunning after an interruption finishes the job.
+it, unusable pairs are listed in DATA_ROOT/excluded.txt, which
+SynthiaDataset skips, and the usable labels' pixels per class go to
+DATA_ROOT/class_stats.json, which rare-class sampling reads. Rerunning
+after an interruption finishes the job.
 Exit status 0 when it finished, 2 when it could not run.
 """
 
