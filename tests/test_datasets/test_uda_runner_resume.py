@@ -10,41 +10,15 @@ import torch
 from helpers import tiny_segmentor_cfg, toy_training_config
 from mmengine.config import Config
 from mmengine.runner import Runner
-from mmseg.registry import DATASETS
+from test_datasets.logged_uda_dataset import (
+    loaded_positions,
+    loaded_samples,
+)
 from test_datasets.rare_class_data import rare_class_uda_cfg
 from test_datasets.test_uda_dataset import augmented
 from test_datasets.tiny_configs import uda_dataset_cfg
 
-from mmseg_pfr.datasets import SYNTHIA_16_CLASSES, UDADataset
-
-
-@DATASETS.register_module()
-class PositionLoggingUDADataset(UDADataset):
-    """A UDADataset that appends the stream position of every sample it
-    loads to ``log_file`` (from worker processes too)."""
-
-    def __init__(self, log_file: str, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.log_file = log_file
-
-    def __getitem__(self, idx):
-        with open(self.log_file, 'a') as f:
-            f.write(f'{idx.position} {idx.source} {idx.rare_class}\n')
-        return super().__getitem__(idx)
-
-
-def loaded_positions(log_file) -> list:
-    return sorted(
-        int(line.split()[0]) for line in log_file.read_text().splitlines()
-    )
-
-
-def loaded_samples(log_file) -> dict:
-    """``{position: (source index, rare class)}`` of the samples loaded."""
-    return {
-        int(p): (int(s), None if c == 'None' else int(c))
-        for p, s, c in map(str.split, log_file.read_text().splitlines())
-    }
+from mmseg_pfr.datasets import SYNTHIA_16_CLASSES
 
 
 def dataset_cfg(tmp_path, rare_class: bool) -> dict:

@@ -19,8 +19,8 @@ import torch
 from helpers import tiny_segmentor_cfg, toy_training_config, uda_model_cfg
 from mmengine.config import Config
 from mmseg.registry import DATASETS
+from test_datasets.logged_uda_dataset import loaded_samples
 from test_datasets.rare_class_data import rare_class_uda_cfg
-from test_datasets.test_uda_runner_resume import loaded_samples
 
 from mmseg_pfr.datasets.rare_class_sampling import draw_generator
 
@@ -126,7 +126,7 @@ def test_two_ranks_keep_identical_weights(tmp_path, case):
 def use_dataset(cfg: Config, dataset: dict, folder: Path) -> None:
     """Train ``cfg`` on ``dataset`` through UDAInfiniteSampler, logging
     every sample loaded to ``folder / 'samples.log'``."""
-    cfg.custom_imports.imports.append('test_datasets.test_uda_runner_resume')
+    cfg.custom_imports.imports.append('test_datasets.logged_uda_dataset')
     dataset.update(
         type='PositionLoggingUDADataset', log_file=str(folder / 'samples.log')
     )
