@@ -185,32 +185,39 @@ def class_table(lines: Sequence[Line], classes: Sequence[str]) -> str:
     return '\n'.join(out) + '\n'
 
 
+def _minutes(records: Sequence[dict], *keys: str) -> float:
+    """Mean minutes of ``keys`` summed per record, over the records that
+    have them all (a record imported from elsewhere may lack a time)."""
+    totals = [
+        sum(r[k] for k in keys)
+        for r in records
+        if all(r.get(k) is not None for k in keys)
+    ]
+    return statistics.mean(totals) / 60 if totals else math.nan
+
+
 def provenance(records: Sequence[dict]) -> str:
     """Commits, devices, and the time of each config's runs: CPU time
     (what a run costs on one thread of an idle machine) and wall time."""
     commits = sorted({r.get('commit', 'unknown') for r in records})
     devices = sorted({r.get('device', 'unknown') for r in records})
-    cpu: Dict[str, List[float]] = {}
-    wall: Dict[str, List[float]] = {}
+    by_config: Dict[str, List[dict]] = {}
     for r in records:
-        name = osp.basename(r['config'])
-        cpu.setdefault(name, []).append(
-            r.get('train_cpu_seconds', math.nan)
-            + r.get('test_cpu_seconds', math.nan)
-        )
-        wall.setdefault(name, []).append(
-            r.get('train_seconds', math.nan) + r.get('test_seconds', math.nan)
-        )
+        by_config.setdefault(osp.basename(r['config']), []).append(r)
+    cpu = ('train_cpu_seconds', 'test_cpu_seconds')
+    wall = ('train_seconds', 'test_seconds')
     per_config = '; '.join(
-        f'{name} {statistics.mean(cpu[name]) / 60:.1f} '
-        f'({statistics.mean(wall[name]) / 60:.1f})'
-        for name in sorted(cpu)
+        f'{name} {_minutes(runs, *cpu):.1f} ({_minutes(runs, *wall):.1f})'
+        for name, runs in sorted(by_config.items())
     )
-    total = sum(sum(v) for v in cpu.values()) / 60
+    total = sum(
+        _minutes(runs, *cpu) * len(runs) for runs in by_config.values()
+    )
     return (
         f'Runs: {len(records)}; commits: {", ".join(commits)}; devices: '
         f'{", ".join(devices)}. Minutes per run, CPU (wall), training and '
-        f'scoring: {per_config}. CPU time of all runs: {total:.0f} min.\n'
+        f'scoring: {per_config}. CPU time of all runs (a missing time taken '
+        f"as its config's mean): {total:.0f} min.\n"
     )
 
 

@@ -257,7 +257,7 @@ def test_report_from_the_files(setup, tmp_path):
     assert '| 50 % | adapts |' in text
     assert '| warm (no fine-tuning) | 35.5 ± 0.5 |' in text
     # Each run: 66 s of CPU time and 100 s of wall time; 12 runs.
-    assert 'warm.py 1.1 (1.7)' in text and 'all runs: 13 min' in text
+    assert 'warm.py 1.1 (1.7)' in text and "config's mean): 13 min" in text
     chart(list(lines.values()), str(tmp_path / 'chart.png'))
     assert (tmp_path / 'chart.png').read_bytes()[:4] == b'\x89PNG'
 
