@@ -376,8 +376,22 @@ def _fine_tune(
             row.name, row.config, seed, setup, warm_start=warm_config,
             load_from=load_from, device=device,
         )  # fmt: skip
+    else:
+        _note_changed(row.config, record, log)
     log(f'{row.name} seed {seed}: {_summary(record)}')
     return record
+
+
+def _note_changed(config: str, record: dict, log) -> None:
+    """Say so when a reused record was made from a config that resolves
+    to other settings now (a refactor of the config, or a real change)."""
+    recorded = record.get('config_sha256')
+    if recorded and recorded != config_digest(config):
+        log(
+            f'note: {record.get("path", config)} (seed {record["seed"]}, '
+            f'commit {record.get("commit")}) was made from a config that '
+            'resolves to other settings now'
+        )
 
 
 def table_records(

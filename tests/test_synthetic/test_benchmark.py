@@ -29,6 +29,7 @@ from mmseg_pfr.synthetic.results import (
     FORMAT,
     ResultsFileError,
     collect,
+    config_digest,
     domain_scores,
     read_record,
     record_path,
@@ -144,7 +145,7 @@ def test_results_file_round_trip(tmp_path):
     write_record(path, record)
     assert read_record(path) == record
     # Lists of numbers on one line each.
-    assert "\n    [26,50],\n" in Path(path).read_text()
+    assert '\n    [26,50],\n' in Path(path).read_text()
     assert [p.name for p in (tmp_path / 'st_a').iterdir()] == ['seed2.json']
     assert collect(str(tmp_path)) == [{**record, 'path': path}]
 
@@ -270,3 +271,21 @@ def test_report_marks_missing_runs(setup):
     text = markdown(lines, [0, 1], records, CLASSES)
     oracle = '| target oracle | 40.0 ± 0.0 | 40.0 ± 0.0 | 40.0 / (missing) |'
     assert oracle in text
+
+
+def test_a_reused_record_of_a_changed_config_is_noted(setup, tmp_path):
+    config = tmp_path / 'so.py'
+    config.write_text('x = 1\n')
+    one = complete(Spec([Row('source only', str(config))]))
+    run_table(one, [0], setup, runner=FakeRunner(), log=print)
+    path = record_path(setup.results_dir, str(config), 0)
+    record = read_record(path)
+    write_record(path, {**record, 'config_sha256': 'older'})
+    notes = []
+    run_table(one, [0], setup, runner=FakeRunner(), log=notes.append)
+    assert 'resolves to other settings now' in notes[0]
+    write_record(path, {**record, 'config_sha256': config_digest(str(config))})
+    notes.clear()
+    run_table(one, [0], setup, runner=FakeRunner(), log=notes.append)
+    assert notes == ['source only seed 0: target val mIoU 36.00, '
+                     'source val mIoU 36.00']  # fmt: skip
