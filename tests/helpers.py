@@ -7,6 +7,7 @@ import torch
 from mmengine.config import ConfigDict
 from mmengine.dataset import pseudo_collate
 from mmengine.hooks import Hook
+from mmengine.logging import MMLogger
 from mmengine.structures import PixelData
 from mmseg.registry import DATASETS, HOOKS
 from mmseg.structures import SegDataSample
@@ -20,7 +21,6 @@ NUM_CLASSES = 4
 def tiny_segmentor_cfg(
     num_classes: int = NUM_CLASSES,
     aux: bool = False,
-    neck: bool = True,
     frozen_bn: bool = True,
 ) -> dict:
     """A DeepLab-v2 on a 4-stage ResNet-18 of width 8 (64 channels at the
@@ -57,8 +57,6 @@ def tiny_segmentor_cfg(
         train_cfg=dict(),
         test_cfg=dict(mode='whole'),
     )
-    if neck:
-        cfg['neck'] = dict(type='PFRNeck', in_index=(0, 1, 2, 3))
     if aux:
         cfg['auxiliary_head'] = dict(
             type='FCNHead',
@@ -73,6 +71,12 @@ def tiny_segmentor_cfg(
     return ConfigDict(cfg)
 
 
+def log_to_captured_stdout(name: str) -> None:
+    """Make mmengine's current logger one writing to the stdout captured
+    now (one made before writes to where stdout was then)."""
+    MMLogger.get_instance(f'test-{name}')
+
+
 def uda_model_cfg(
     lambda_adv: float = 0.002,
     lambda_pfr: float = 0.004,
@@ -82,27 +86,30 @@ def uda_model_cfg(
     self_training: bool = False,
     **segmentor_kwargs,
 ) -> dict:
-    """A UDASegmentor config around :func:`tiny_segmentor_cfg`; with
-    ``self_training`` a mean teacher whose threshold the toy model's
-    predictions can pass."""
+    """A UDASegmentor config around :func:`tiny_segmentor_cfg` with the
+    paper's terms: ``adv`` (unless ``discriminator`` is False) and ``pfr``;
+    with ``self_training`` also ``st`` and a mean teacher whose threshold
+    the toy model's predictions can pass."""
+    terms = dict(
+        adv=dict(
+            type='AdversarialTerm',
+            weight=lambda_adv,
+            discriminator=dict(type='FCDiscriminator', ndf=8),
+        )
+        if discriminator
+        else None,
+        pfr=dict(type='PFRTerm', weight=lambda_pfr),
+    )
     # ConfigDict, as the runner gives: mmseg reads test_cfg.mode etc.
     cfg = ConfigDict(
         type='UDASegmentor',
         segmentor=tiny_segmentor_cfg(**segmentor_kwargs),
-        discriminator=dict(
-            type='FCDiscriminator', num_classes=NUM_CLASSES, ndf=8
-        )
-        if discriminator
-        else None,
-        lambda_adv=lambda_adv,
-        lambda_pfr=lambda_pfr,
-        lambda_st=lambda_st,
+        terms=terms,
         fuse_forward=fuse_forward,
     )
     if self_training:
-        cfg.self_training = dict(
-            type='MeanTeacherSelfTraining', pseudo_threshold=0.3
-        )
+        cfg.terms.st = dict(type='SelfTrainingTerm', weight=lambda_st)
+        cfg.teacher = dict(type='MeanTeacher', pseudo_threshold=0.3)
     return cfg
 
 
@@ -117,7 +124,7 @@ def optim_wrapper_cfg(discriminator: bool = True, lr: float = 1e-3) -> dict:
                 custom_keys=dict(decode_head=dict(lr_mult=10.0))
             ),
         ),
-        discriminator=dict(
+        adv=dict(
             type='OptimWrapper',
             optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99)),
         )
@@ -239,7 +246,7 @@ def toy_training_config(work_dir: str, max_iters: int = 4) -> dict:
         model=uda_model_cfg(),
         model_wrapper_cfg=dict(type='MMSeparateDistributedDataParallel'),
         optim_wrapper=optim_wrapper_cfg(),
-        param_scheduler=dict(segmentor=[poly], discriminator=[poly]),
+        param_scheduler=dict(segmentor=[poly], adv=[poly]),
         train_dataloader=dict(
             batch_size=2,
             dataset=dict(type='ToyPairedDataset'),
@@ -291,15 +298,15 @@ class SaveRankWeightsHook(Hook):
 
 @HOOKS.register_module()
 class PoisonLossHook(Hook):
-    """Before the 0-based iteration ``at``, set a loss weight of the UDA
-    model to infinity (NaN would switch its term off: NaN > 0 is False):
-    what a diverging run looks like to the update."""
+    """Before the 0-based iteration ``at``, set the weight of a term of the
+    UDA model to infinity (NaN would switch it off: NaN > 0 is False): what
+    a diverging run looks like to the update."""
 
-    def __init__(self, at: int, weight: str = 'lambda_pfr') -> None:
-        self.at, self.weight = at, weight
+    def __init__(self, at: int, term: str = 'pfr') -> None:
+        self.at, self.term = at, term
 
     def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
         if runner.iter == self.at:
             model = runner.model
             model = model.module if hasattr(model, 'module') else model
-            setattr(model, self.weight, float('inf'))
+            dict(model.named_terms())[self.term].weight = float('inf')

@@ -6,4 +6,4 @@
 # head of our PFR runs, for a like-for-like comparison (set
 # model.segmentor.decode_head.dilations="(6,12)" for AdaptSegNet's).
 _base_ = '../pfr/pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
-model = dict(lambda_adv=0.001, lambda_pfr=0.0)
+model = dict(terms=dict(adv=dict(weight=0.001), pfr=None))

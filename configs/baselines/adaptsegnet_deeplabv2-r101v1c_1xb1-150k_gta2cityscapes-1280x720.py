@@ -7,4 +7,4 @@
 _base_ = (
     '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py'
 )
-model = dict(lambda_adv=0.001, lambda_pfr=0.0)
+model = dict(terms=dict(adv=dict(weight=0.001), pfr=None))

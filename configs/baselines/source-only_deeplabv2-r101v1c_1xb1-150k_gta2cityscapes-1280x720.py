@@ -4,7 +4,6 @@
 _base_ = (
     '../pfr/pfr-adv_deeplabv2-r101v1c_1xb1-150k_gta2cityscapes-1280x720.py'
 )
-model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
-optim_wrapper = dict(discriminator=None)
+model = dict(terms=dict(adv=None, pfr=None))
 # No loss uses a target image: the data loader loads none.
 train_dataloader = dict(dataset=dict(target=None))

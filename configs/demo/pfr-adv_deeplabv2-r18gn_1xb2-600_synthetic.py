@@ -7,7 +7,7 @@
 _base_ = [
     '../_base_/models/deeplabv2_r18-gn_tiny.py',
     '../_base_/datasets/uda_synthetic.py',
-    '../_base_/uda/pfr_adv.py',
+    '../_base_/uda/terms.py',
     '../_base_/schedules/demo_cpu.py',
     '../_base_/default_runtime.py',
 ]
@@ -15,8 +15,15 @@ _base_ = [
 # width 64; this ResNet has base width 16, and at ndf=64 D alone would cost
 # several times the segmentor.
 model = dict(
-    _base_.uda,
-    discriminator=dict(type='FCDiscriminator', num_classes=19, ndf=16),
+    _base_.source_only,
+    _delete_=True,
+    segmentor=_base_.model,
+    terms=dict(
+        adv=dict(
+            _base_.adv, discriminator=dict(type='FCDiscriminator', ndf=16)
+        ),
+        pfr=_base_.pfr,
+    ),
 )
 # The benchmark's pretrained start of seed 0 (weights only, 3 MB), found
 # from this file's folder whatever the working directory; the benchmark

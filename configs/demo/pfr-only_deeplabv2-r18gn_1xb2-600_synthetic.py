@@ -1,4 +1,3 @@
 # Benchmark row: PFR alone (lambda_pfr 0.004), no discriminator.
 _base_ = './pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'
-model = dict(lambda_adv=0.0, discriminator=None)
-optim_wrapper = dict(discriminator=None)
+model = dict(terms=dict(adv=None))

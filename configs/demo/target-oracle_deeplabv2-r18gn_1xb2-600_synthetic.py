@@ -1,8 +1,7 @@
 # Benchmark row, the upper bound: trained on labelled target images (the
 # target train split with its labels as the "source"), no adaptation.
 _base_ = './pfr-adv_deeplabv2-r18gn_1xb2-600_synthetic.py'
-model = dict(lambda_adv=0.0, lambda_pfr=0.0, discriminator=None)
-optim_wrapper = dict(discriminator=None)
+model = dict(terms=dict(adv=None, pfr=None))
 # No loss uses a target image: the data loader loads none.
 train_dataloader = dict(
     dataset=dict(

@@ -16,7 +16,6 @@ model = dict(
             num_heads=[3, 6, 12, 24],
             init_cfg=dict(type='Pretrained', checkpoint=swin_t),
         ),
-        neck=dict(in_index=(0, 1, 2, 3)),
         decode_head=dict(in_channels=768),
     )
 )

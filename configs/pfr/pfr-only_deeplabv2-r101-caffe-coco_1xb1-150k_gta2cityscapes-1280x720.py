@@ -3,5 +3,4 @@
 _base_ = (
     './pfr-adv_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'  # noqa
 )
-model = dict(lambda_adv=0.0, discriminator=None)
-optim_wrapper = dict(discriminator=None)
+model = dict(terms=dict(adv=None))

@@ -3,4 +3,4 @@
 # --cfg-options model.lambda_adv=0.002 and the D of
 # pfr-adv_deeplabv2-r101-caffe-coco_...).
 _base_ = './st_deeplabv2-r101-caffe-coco_1xb1-150k_gta2cityscapes-1280x720.py'
-model = dict(lambda_pfr=0.004)
+model = dict(terms=dict(pfr=_base_.pfr))

@@ -2,4 +2,4 @@
 _base_ = (
     './st_deeplabv2-r101-caffe-coco_1xb1-150k_synthia2cityscapes-1280x760.py'  # noqa
 )
-model = dict(lambda_pfr=0.004)
+model = dict(terms=dict(pfr=_base_.pfr))

@@ -1,4 +1,4 @@
 # PFR (on the four MiT stages, unit weights) + self-training on SegFormer
 # MiT-B5.
 _base_ = './st_segformer-mitb5_1xb1-40k_gta2cityscapes-1280x720.py'
-model = dict(lambda_pfr=0.004)
+model = dict(terms=dict(pfr=_base_.pfr))

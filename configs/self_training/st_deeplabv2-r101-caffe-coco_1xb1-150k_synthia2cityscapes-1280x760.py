@@ -3,10 +3,9 @@
 _base_ = [
     '../_base_/models/deeplabv2_r101-caffe.py',
     '../_base_/datasets/uda_synthia_to_cityscapes.py',
-    '../_base_/uda/pfr_adv.py',
+    '../_base_/uda/terms.py',
     '../_base_/schedules/adaptsegnet_150k.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(_base_.uda, **_base_.self_training_only)
-optim_wrapper = dict(discriminator=None)
+model = dict(_base_.self_training, _delete_=True, segmentor=_base_.model)
 default_hooks = dict(checkpoint=dict(save_best='mIoU16'))

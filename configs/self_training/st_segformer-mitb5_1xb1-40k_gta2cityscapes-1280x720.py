@@ -8,11 +8,12 @@
 # them.
 _base_ = '../pfr/pfr-adv_segformer-mitb5_1xb1-40k_gta2cityscapes-1280x720.py'
 model = dict(
-    _base_.self_training_only,
-    self_training=dict(
+    _base_.self_training,
+    _delete_=True,
+    segmentor=_base_.model.segmentor,
+    teacher=dict(
         _base_.mean_teacher,
         pseudo_weight_ignore_top=15,
         pseudo_weight_ignore_bottom=120,
     ),
 )
-optim_wrapper = dict(discriminator=None)

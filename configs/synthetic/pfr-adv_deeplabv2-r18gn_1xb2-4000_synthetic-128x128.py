@@ -11,7 +11,7 @@ _base_ = [
 load_from = None
 max_iters = _base_.fine_tune_iters
 poly = dict(_base_.poly, end=max_iters)
-param_scheduler = dict(segmentor=[poly], discriminator=[poly])
+param_scheduler = dict(segmentor=[poly], adv=[poly])
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(
     checkpoint=dict(interval=max_iters),

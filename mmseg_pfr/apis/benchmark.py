@@ -196,11 +196,14 @@ def time_calls(
 
 
 def step_variant(model: torch.nn.Module, crops: Dict[str, Size]) -> str:
-    """The anchor's name for the work a step does."""
-    if not hasattr(model, 'lambda_adv'):
+    """The anchor's name for the work a step does: which terms are active
+    and, for PFR + adv, whether the two domains were fused into one
+    forward (as the model decides it: :meth:`UDASegmentor.fusion`)."""
+    if not hasattr(model, 'active_terms'):
         return 'source_only'
-    adv, pfr = model.lambda_adv > 0, model.lambda_pfr > 0
-    if getattr(model, 'lambda_st', 0) > 0:
+    kinds = {type(t).__name__ for _, t in model.active_terms()}
+    adv, pfr = 'AdversarialTerm' in kinds, 'PFRTerm' in kinds
+    if 'SelfTrainingTerm' in kinds:
         return (
             'self_training' + ('_pfr' if pfr else '') + ('_adv' if adv else '')
         )
@@ -208,8 +211,11 @@ def step_variant(model: torch.nn.Module, crops: Dict[str, Size]) -> str:
         return 'source_only'
     if not pfr:
         return 'adaptseg'
-    fused = model.fuse_forward and crops['source'] == crops['target']
-    return ('pfr_cat' if fused else 'pfr_seq') if adv else 'pfr_only'
+    if not adv:
+        return 'pfr_only'
+    shapes = [(1, 3, *crops[d]) for d in ('source', 'target')]
+    fused, _ = model.fusion(*map(torch.Size, shapes))
+    return 'pfr_cat' if fused else 'pfr_seq'
 
 
 def benchmark_step(

@@ -138,7 +138,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value (e.g. '
-        'model.lambda_pfr=0.01 train_cfg.max_iters=1000)',
+        'model.terms.pfr.weight=0.01 train_cfg.max_iters=1000)',
     )
     parser.add_argument(
         '--launcher',

@@ -1,7 +1,8 @@
 """How far apart a trained segmentor's source and target features are, stage
 by stage: what PFR's losses measure, over many images instead of one pair.
 
-For each stage PFR aligns (the segmentor's ``PFRNeck``, else every stage)
+For each stage PFR aligns (the UDA model's PFR term's stages, else every
+stage the backbone returns)
 and ``N`` source/target image pairs of the config's training data:
 
 - ``style``: ``L_sty`` over the N images, the squared distance between the
@@ -27,14 +28,19 @@ from mmseg.registry import DATASETS
 from torch import Tensor
 
 from ..models.losses.pfr_loss import content_loss, gram_matrix
-from ..models.necks import PFRNeck
+from ..models.uda.terms.pfr import PFRTerm, select_stages
 
 
-def pfr_stages(segmentor, inputs: Tensor) -> List[Tensor]:
-    """The stage features PFR aligns, for a preprocessed batch."""
-    feats = segmentor.extract_feat(inputs)
-    neck = getattr(segmentor, 'neck', None)
-    return neck.select(feats) if isinstance(neck, PFRNeck) else list(feats)
+def pfr_stages(model, inputs: Tensor) -> List[Tensor]:
+    """The backbone stages PFR aligns (those of ``model``'s PFR term, or
+    every one), for a preprocessed batch; ``model`` is a UDASegmentor or
+    an mmseg segmentor."""
+    segmentor = getattr(model, 'segmentor', model)
+    terms = dict(model.named_terms()) if hasattr(model, 'named_terms') else {}
+    pfr = [t for t in terms.values() if isinstance(t, PFRTerm)]
+    return select_stages(
+        segmentor.backbone(inputs), pfr[0].stages if pfr else None
+    )
 
 
 class GapAccumulator:
@@ -121,7 +127,7 @@ def measure_gap(model, cfg: Config, num_pairs: int = 20) -> List[dict]:
             data = segmentor.data_preprocessor(
                 pseudo_collate([dataset[i]]), False
             )
-            feats.append(pfr_stages(segmentor, data['inputs']))
+            feats.append(pfr_stages(model, data['inputs']))
         channels = [f.shape[1] for f in feats[0]]
         acc.add(*feats)
     return acc.rows(channels)

@@ -1,11 +1,12 @@
 """How much each UDA loss term moves the segmentor: the gradient norm of
-every weighted term (``L_seg``, ``lambda_adv L_adv``, ``lambda_pfr L_sty``,
-``lambda_pfr L_con``, ``lambda_st L_st``) with respect to the segmentor's
-parameters, on
-training batches. A term whose gradient is a thousandth of ``L_seg``'s
-barely takes part in training, whatever its weight suggests; this is the
-first thing to look at when adaptation does not beat source-only. Only
-training data is used.
+every weighted term with respect to the segmentor's parameters, on training
+batches, relative to that of ``L_seg``, the sum of every supervised
+segmentation loss the segmentor's own heads log (decode and auxiliary
+heads, a cascade's every stage, whatever the losses are called). A term
+whose gradient is a thousandth of ``L_seg``'s barely takes part in
+training, whatever its weight suggests; this is the first thing to look at
+when adaptation does not beat source-only, and how to choose a term's
+weight on a new model. Only training data is used.
 """
 
 from typing import Dict, Iterable, List
@@ -14,20 +15,18 @@ import torch
 from mmengine.dataset import pseudo_collate
 from torch import Tensor
 
-TERMS = (
-    'decode.loss_ce',
-    'adv.loss_adv',
-    'pfr.loss_style',
-    'pfr.loss_content',
-    'st.loss_ce',
-)
+SEG_TOTAL = 'L_seg'
 
 
 def term_losses(model, batch: dict) -> Dict[str, Tensor]:
     """The weighted loss terms of one UDA batch, as ``train_step`` computes
-    them, without updating anything."""
+    them, without updating anything: ``L_seg``, each supervised
+    segmentation loss in it (``decode.loss_ce``, ``aux.loss_ce``, ...), and
+    each UDA term's losses (``adv.loss_adv``, ``pfr.loss_style``, ...)."""
     losses, _ = model.segmentor_losses(*model.preprocess(batch))
-    return {k: v for k, v in losses.items() if k in TERMS}
+    losses = {k: v for k, v in losses.items() if 'loss' in k}
+    seg = [k for k in losses if k.split('.')[0] not in model.term_names]
+    return {SEG_TOTAL: sum(losses[k] for k in seg), **losses}
 
 
 def gradient_norms(model, batches: Iterable[dict]) -> List[dict]:
@@ -48,7 +47,7 @@ def gradient_norms(model, batches: Iterable[dict]) -> List[dict]:
             sums[name] = (value + float(loss), total + float(norm))
     if n == 0:
         raise ValueError('gradient_norms needs at least one batch')
-    seg = sums['decode.loss_ce'][1]
+    seg = sums[SEG_TOTAL][1]
     return [
         dict(
             term=name, value=value / n, grad_norm=norm / n, relative=norm / seg

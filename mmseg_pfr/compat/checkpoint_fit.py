@@ -14,10 +14,11 @@ inference and export.
 Documented exceptions, each allowed only when the checkpoint holds none of
 the part's weights:
 
-- ``discriminator.*``: a source-only checkpoint has no discriminator; D is
-  not used at test time, and after ``load_from`` it trains from scratch.
-- ``self_training.teacher.*``: a checkpoint from before mean-teacher
-  self-training has no teacher, which starts as a copy of the student.
+- A UDA model's part other than its segmentor: a term's own network (the
+  adversarial term's D under ``adv.*``, say) from a checkpoint of a recipe
+  without that term keeps its initial weights (D is not used at test time,
+  and after ``load_from`` it trains from scratch); the mean teacher
+  (``teacher.*``) starts as a copy of the student.
 - A plain mmseg segmentor checkpoint (keys ``backbone.*``,
   ``decode_head.*``) loaded into a UDA model: its keys get the
   ``segmentor.`` prefix, so ``load_from`` of an mmseg model starts UDA.
@@ -33,12 +34,7 @@ from mmseg.registry import HOOKS
 from torch import nn
 
 UDA_PREFIX = 'segmentor.'
-ALLOWED_MISSING = {
-    'discriminator.': 'the discriminator (a source-only checkpoint); '
-    'it keeps its initial weights',
-    'self_training.teacher.': 'the mean teacher; it starts as a copy of '
-    'the student',
-}
+TEACHER_PREFIX = 'teacher.'
 SHOWN = 3  # keys named per kind of mismatch
 
 
@@ -71,14 +67,32 @@ def _rename_in_place(state: Dict[str, Any], expected: Dict[str, Any]) -> None:
             state[UDA_PREFIX + key] = state.pop(key)
 
 
+def _optional_parts(expected: Dict[str, Any]) -> List[str]:
+    """The prefixes of a UDA model's parts besides its segmentor (its
+    terms' own networks, the teacher); none for a plain segmentor."""
+    if not any(k.startswith(UDA_PREFIX) for k in expected):
+        return []
+    tops = {k.split('.', 1)[0] + '.' for k in expected}
+    return sorted(tops - {UDA_PREFIX})
+
+
+def _why_allowed(prefix: str) -> str:
+    if prefix == TEACHER_PREFIX:
+        return 'the mean teacher; it starts as a copy of the student'
+    return (
+        f"the {prefix[:-1]} term's own network (a checkpoint of a recipe "
+        'without it); it keeps its initial weights'
+    )
+
+
 def _allowed_absent(
-    missing: List[str], state: Dict[str, Any]
+    missing: List[str], state: Dict[str, Any], parts: List[str]
 ) -> Tuple[List[str], List[str]]:
-    """Split ``missing`` into keys still missing and the allowed parts that
-    the checkpoint holds none of."""
+    """Split ``missing`` into keys still missing and the optional parts
+    that the checkpoint holds none of."""
     absent = [
         prefix
-        for prefix in ALLOWED_MISSING
+        for prefix in parts
         if any(k.startswith(prefix) for k in missing)
         and not any(k.startswith(prefix) for k in state)
     ]
@@ -145,7 +159,9 @@ def fit_state_dict(
         for k in expected
         if k not in state and not k.endswith('num_batches_tracked')
     ]
-    missing, absent = _allowed_absent(missing, state)
+    missing, absent = _allowed_absent(
+        missing, state, _optional_parts(expected)
+    )
     shapes = [
         (k, state[k].shape, v.shape)
         for k, v in expected.items()
@@ -161,7 +177,7 @@ def fit_state_dict(
     for prefix in absent:
         print_log(
             f'{filename} holds no {prefix}* weights: allowed, '
-            f'{ALLOWED_MISSING[prefix]}.',
+            f'{_why_allowed(prefix)}.',
             logger='current',
         )
 

@@ -17,7 +17,7 @@ def uda_cfg() -> Config:
 def test_amp_switches_every_child(dtype):
     cfg = uda_cfg()
     enable_amp(cfg, dtype)
-    for child in ('segmentor', 'discriminator'):
+    for child in ('segmentor', 'adv'):
         optim = cfg.optim_wrapper[child]
         assert optim.type == 'AmpOptimWrapper'
         if dtype == 'fp16':

@@ -5,8 +5,7 @@ import copy
 
 import pytest
 import torch
-from helpers import tiny_segmentor_cfg, uda_model_cfg
-from mmengine.logging import MMLogger
+from helpers import log_to_captured_stdout, tiny_segmentor_cfg, uda_model_cfg
 from mmengine.runner import load_checkpoint
 from mmseg.registry import MODELS
 from torch import nn
@@ -15,12 +14,6 @@ from mmseg_pfr.compat.checkpoint_fit import (
     CheckpointMismatchError,
     fit_state_dict,
 )
-
-
-def log_to_captured_stdout(name: str) -> None:
-    """Make mmengine's current logger one writing to the stdout captured
-    now (one made before writes to where stdout was then)."""
-    MMLogger.get_instance(f'test_checkpoint_fit-{name}')
 
 
 @pytest.fixture
@@ -40,8 +33,8 @@ def test_why_it_exists_mmengine_loads_unrelated_weights_silently(
 
 
 def test_unrelated_weights_are_refused_naming_counts_and_keys(uda):
-    # The discriminator, absent as from a source-only checkpoint, and the
-    # BN counters (mmengine ignores them too) are not counted.
+    # The adversarial term's D, absent as from a source-only checkpoint,
+    # and the BN counters (mmengine ignores them too) are not counted.
     expected = [
         k
         for k in uda.state_dict()
@@ -88,19 +81,19 @@ def test_a_source_only_checkpoint_fits_a_model_with_a_discriminator(
     )
     fit_state_dict(uda, source_only.state_dict(), 'source_only.pth')
     assert (
-        'source_only.pth holds no discriminator.* weights: allowed, the '
-        'discriminator (a source-only checkpoint); it keeps its initial '
-        'weights.'
+        "source_only.pth holds no adv.* weights: allowed, the adv term's "
+        'own network (a checkpoint of a recipe without it); it keeps its '
+        'initial weights.'
     ) in capsys.readouterr().out
 
 
 def test_a_checkpoint_with_part_of_the_discriminator_is_refused(uda):
     state = uda.state_dict()
-    del state['discriminator.features.0.weight']
+    del state['adv.discriminator.features.0.weight']
     with pytest.raises(
         CheckpointMismatchError,
         match=r'1 of the model.s \d+ weights are '
-        r'missing from it \(discriminator.features.0.weight\)',
+        r'missing from it \(adv.discriminator.features.0.weight\)',
     ):
         fit_state_dict(uda, state, 'partial.pth')
 
@@ -123,8 +116,8 @@ class WithTeacher(nn.Module):
     def __init__(self):
         super().__init__()
         self.segmentor = nn.Conv2d(3, 4, 1)
-        self.self_training = nn.Module()
-        self.self_training.teacher = nn.Conv2d(3, 4, 1)
+        self.teacher = nn.Module()
+        self.teacher.model = nn.Conv2d(3, 4, 1)
 
 
 def test_a_checkpoint_from_before_self_training_has_no_teacher(capsys):
@@ -135,7 +128,7 @@ def test_a_checkpoint_from_before_self_training_has_no_teacher(capsys):
     }
     fit_state_dict(model, state, 'no_teacher.pth')
     assert (
-        'holds no self_training.teacher.* weights: allowed, the mean '
+        'holds no teacher.* weights: allowed, the mean '
         'teacher; it starts as a copy of the student.'
         in (capsys.readouterr().out)
     )
@@ -159,7 +152,7 @@ def test_children_wrapped_in_their_own_ddp_are_looked_through(uda):
 
     state = copy.deepcopy(uda.state_dict())
     uda.segmentor = ChildWrapper(uda.segmentor)
-    uda.discriminator = ChildWrapper(uda.discriminator)
+    uda.adv = ChildWrapper(uda.adv)
     fit_state_dict(ChildWrapper(uda), state, 'iter_2.pth')  # no error
     del state['segmentor.decode_head.aspp.0.weight']
     with pytest.raises(CheckpointMismatchError, match='1 of the model'):

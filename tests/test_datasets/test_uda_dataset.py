@@ -73,7 +73,13 @@ def test_collated_batch_trains_the_uda_segmentor(tmp_path):
     model_cfg = ConfigDict(
         type='UDASegmentor',
         segmentor=tiny_segmentor_cfg(num_classes=19),
-        discriminator=dict(type='FCDiscriminator', num_classes=19, ndf=8),
+        terms=dict(
+            adv=dict(
+                type='AdversarialTerm',
+                discriminator=dict(type='FCDiscriminator', ndf=8),
+            ),
+            pfr=dict(type='PFRTerm'),
+        ),
     )
     model = MODELS.build(model_cfg)
     optim = build_optim_wrapper(
@@ -81,11 +87,11 @@ def test_collated_batch_trains_the_uda_segmentor(tmp_path):
         dict(
             constructor='UDAOptimWrapperConstructor',
             segmentor=dict(optimizer=dict(type='SGD', lr=1e-3)),
-            discriminator=dict(optimizer=dict(type='Adam', lr=1e-4)),
+            adv=dict(optimizer=dict(type='Adam', lr=1e-4)),
         ),
     )
     log = model.train_step(batch, optim)
-    assert {'decode.loss_ce', 'adv.loss_adv', 'disc.loss_src'} <= set(log)
+    assert {'decode.loss_ce', 'adv.loss_adv', 'adv.disc.loss_src'} <= set(log)
     assert all(torch.isfinite(v).all() for v in log.values())
 
 
@@ -198,8 +204,6 @@ def test_without_a_target_only_the_source_is_loaded(tmp_path):
         ConfigDict(
             type='UDASegmentor',
             segmentor=tiny_segmentor_cfg(num_classes=19),
-            lambda_adv=0.0,
-            lambda_pfr=0.0,
         )
     )
     optim = build_optim_wrapper(

@@ -44,8 +44,6 @@ def run(
     cfg = toy_training_config(str(tmp_path / work_dir), max_iters=4)
     cfg['train_cfg']['type'] = 'NoReplayIterBasedTrainLoop'
     cfg['model']['segmentor'] = tiny_segmentor_cfg(num_classes=19)
-    if 'discriminator' in cfg['model']:  # before D moved into terms.adv
-        cfg['model']['discriminator']['num_classes'] = 19
     dataset = dataset_cfg(tmp_path, rare_class)
     dataset.update(
         type='PositionLoggingUDADataset',

@@ -38,11 +38,11 @@ def test_bf16_training_tracks_fp32(monkeypatch):
     fp32, _, fp32_logs, fp32_dtypes = train(amp=False)
     bf16, optim, bf16_logs, bf16_dtypes = train(amp=True)
     assert type(optim['segmentor']).__name__ == 'AmpOptimWrapper'
-    assert type(optim['discriminator']).__name__ == 'AmpOptimWrapper'
+    assert type(optim['adv']).__name__ == 'AmpOptimWrapper'
     assert set(fp32_dtypes) == {torch.float32}
     assert set(bf16_dtypes) == {torch.bfloat16}  # autocast was on
     for a, b in zip(fp32_logs, bf16_logs):
-        for key in ('decode.loss_ce', 'disc.loss', 'pfr.loss_content'):
+        for key in ('decode.loss_ce', 'adv.disc.loss', 'pfr.loss_content'):
             assert torch.isfinite(b[key])
             torch.testing.assert_close(b[key], a[key], rtol=0.05, atol=1e-3)
     # Weights stay float32 (master weights) and close to fp32 training's.

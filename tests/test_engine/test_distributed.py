@@ -25,7 +25,7 @@ from test_datasets.rare_class_data import rare_class_uda_cfg
 from mmseg_pfr.datasets.rare_class_sampling import draw_generator
 
 ROOT = Path(__file__).resolve().parents[2]
-UDA_CHILDREN = frozenset({'segmentor', 'discriminator'})
+UDA_CHILDREN = frozenset({'segmentor', 'adv'})
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ CASES = {
     # by every rank from the synchronised student: both identical.
     'self_training': DDPCase(
         dict(model=uda_model_cfg(lambda_st=1.0, self_training=True)),
-        children=UDA_CHILDREN | {'self_training'},
+        children=UDA_CHILDREN | {'teacher'},
     ),
     # Rare-class sampling: each rank draws its own share of one stream.
     'rare_class_sampling': DDPCase(
@@ -132,8 +132,6 @@ def use_dataset(cfg: Config, dataset: dict, folder: Path) -> None:
     )
     cfg.train_dataloader.dataset = dataset
     cfg.train_dataloader.sampler = dict(type='UDAInfiniteSampler')
-    if 'discriminator' in cfg.model:  # before D moved into terms.adv
-        cfg.model.discriminator.num_classes = 19
 
 
 def check_ranks_drew_one_stream(cfg: Config, log_file: Path) -> None:

@@ -38,14 +38,14 @@ def snapshot(model):
 
 def poison_pfr(model, value=math.nan):
     """Make the style term non-finite, as a diverging run would."""
-    forward = model.pfr_loss.forward
+    forward = model.pfr.pfr_loss.forward
 
     def poisoned(src, tgt):
         out = forward(src, tgt)
         out['loss_style'] = out['loss_style'] * value
         return out
 
-    model.pfr_loss.forward = poisoned
+    model.pfr.pfr_loss.forward = poisoned
 
 
 def test_a_nan_term_stops_before_the_update_naming_term_and_iteration():
@@ -65,15 +65,20 @@ def test_a_nan_term_stops_before_the_update_naming_term_and_iteration():
 
 def test_a_nonfinite_discriminator_loss_stops_before_its_update():
     model, optim = build()
-    forward = model.discriminator.forward
+    disc = model.adv.discriminator
+    forward = disc.forward
     # Infinite only in D's own update, which sees detached predictions.
-    model.discriminator.forward = lambda x: (
+    disc.forward = lambda x: (
         forward(x) * (1.0 if x.requires_grad else math.inf)
     )
-    before = snapshot(model.discriminator)
-    with pytest.raises(NonFiniteLossError, match='discriminator update'):
+    before = snapshot(disc)
+    with pytest.raises(
+        NonFiniteLossError,
+        match=r'iteration 7, adv.disc update: adv.disc.loss_src = inf, '
+        r'adv.disc.loss_tgt = nan;',
+    ):
         model.train_step(uda_batch(), optim)
-    after = model.discriminator.state_dict()
+    after = disc.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
 
 
@@ -82,7 +87,7 @@ def test_skip_counts_skipped_updates_and_trains_on_afterwards():
     hub = MessageHub.get_current_instance()
     log = model.train_step(uda_batch(), optim)
     assert log[SKIPPED_KEY] == 0
-    forward = model.pfr_loss.forward
+    forward = model.pfr.pfr_loss.forward
     poison_pfr(model, math.inf)
     before = snapshot(model.segmentor)
     log = model.train_step(uda_batch(), optim)
@@ -91,7 +96,7 @@ def test_skip_counts_skipped_updates_and_trains_on_afterwards():
     assert hub.state_dict()['runtime_info'][SKIPPED_KEY] == 1
     after = model.segmentor.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
-    model.pfr_loss.forward = forward
+    model.pfr.pfr_loss.forward = forward
     log = model.train_step(uda_batch(), optim)
     assert log[SKIPPED_KEY] == 1
     assert torch.isfinite(log['loss'])

@@ -201,10 +201,9 @@ def term_gradient_norms(pfr: PFRLoss, lambda_pfr: float):
 
 
 def paper_pfr():
-    uda = Config.fromfile(str(ROOT / 'configs/_base_/uda/pfr_adv.py')).uda
-    return PFRLoss(**{k: v for k, v in uda.pfr_loss.items() if k != 'type'}), (
-        uda.lambda_pfr
-    )
+    pfr = Config.fromfile(str(ROOT / 'configs/_base_/uda/terms.py')).pfr
+    loss = {k: v for k, v in pfr.loss.items() if k != 'type'}
+    return PFRLoss(**loss), pfr.weight
 
 
 def test_paper_style_term_moves_resnet101_features():

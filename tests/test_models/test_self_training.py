@@ -1,5 +1,6 @@
-"""Mean-teacher self-training: EMA formula, pseudo-labels, the teacher's
-isolation from gradients and optimizers, log keys, composition, resume."""
+"""Mean-teacher self-training: the teacher's EMA formula and pseudo-labels,
+its isolation from gradients and optimizers, the ClassMix term's log keys,
+composition with the other terms, resume."""
 
 import pytest
 import torch
@@ -23,10 +24,8 @@ from test_models.test_uda_segmentor import (
     SEG_KEYS,
 )
 
-from mmseg_pfr.models.uda.self_training import (
-    MeanTeacherSelfTraining,
-    pseudo_labels,
-)
+from mmseg_pfr.models.uda.step import image_norm
+from mmseg_pfr.models.uda.teacher import MeanTeacher, pseudo_labels
 
 ST_KEYS = {'st.loss_ce', 'st.pseudo_weight'}
 
@@ -62,6 +61,11 @@ def build(seed=0, lambda_adv=0.0, lambda_pfr=0.0, lambda_st=1.0, **kwargs):
     return model, optim
 
 
+def st_losses(model, source, target):
+    """The self-training term's losses on one preprocessed batch."""
+    return model.st.loss(model.forward_step(source, target))
+
+
 class TinyStudent(nn.Module):
     def __init__(self):
         super().__init__()
@@ -71,16 +75,16 @@ class TinyStudent(nn.Module):
 
 def test_ema_update_matches_the_formula():
     student = TinyStudent()
-    st = MeanTeacherSelfTraining(student, alpha=0.99)
+    st = MeanTeacher(student, alpha=0.99)
     gen = torch.Generator().manual_seed(0)
-    for p in st.teacher.parameters():
+    for p in st.model.parameters():
         p.copy_(torch.randn(p.shape, generator=gen))
     student.bn.running_mean.fill_(0.7)
-    before = {k: v.clone() for k, v in st.teacher.state_dict().items()}
+    before = {k: v.clone() for k, v in st.model.state_dict().items()}
     for steps, alpha in [(1, 0.5), (9, 0.9), (1000, 0.99)]:
         assert st.alpha_after(steps) == pytest.approx(alpha)
-    st.ema_update(student, steps=9)
-    after = st.teacher.state_dict()
+    st.update(student, steps=9)
+    after = st.model.state_dict()
     for name, p in student.named_parameters():
         expected = 0.9 * before[name] + 0.1 * p.detach()
         torch.testing.assert_close(after[name], expected)
@@ -118,7 +122,7 @@ def test_pseudo_labels_against_a_hand_computation():
 
 def test_teacher_gets_no_gradient_and_is_in_no_optimizer(iteration):
     model, optim = build()
-    teacher = model.self_training.teacher
+    teacher = model.teacher.model
     assert not any(p.requires_grad for p in teacher.parameters())
     optimised = {
         id(p)
@@ -137,7 +141,7 @@ def test_teacher_gets_no_gradient_and_is_in_no_optimizer(iteration):
 
 def test_teacher_starts_as_the_student_and_lags_behind(iteration):
     model, optim = build()
-    student, teacher = model.segmentor, model.self_training.teacher
+    student, teacher = model.segmentor, model.teacher.model
     snapshot = {k: v.clone() for k, v in student.state_dict().items()}
     model.train_step(uda_batch(seed=0), optim)  # iteration 0
     # Synced before the step, then alpha_1 = 0.5 towards the updated student.
@@ -177,16 +181,14 @@ def test_exact_log_keys_of_each_composition(lambdas, keys, iteration):
     if st:
         assert 0 <= log['st.pseudo_weight'] <= 1
         total = sum(v for k, v in log.items() if 'loss' in k and k != 'loss'
-                    and not k.startswith('disc'))  # fmt: skip
+                    and '.disc.' not in k)  # fmt: skip
         torch.testing.assert_close(log['loss'], total)
 
 
 def test_zero_weight_costs_nothing():
     model, optim = build(lambda_st=0.0, lambda_pfr=0.0)
     calls = []
-    model.self_training.teacher.register_forward_hook(
-        lambda *args: calls.append(1)
-    )
+    model.teacher.model.register_forward_hook(lambda *args: calls.append(1))
     backbone_batches = []
     model.segmentor.backbone.register_forward_hook(
         lambda m, args, out: backbone_batches.append(args[0].shape[0])
@@ -199,11 +201,11 @@ def test_zero_weight_costs_nothing():
 def test_self_training_gradient_reaches_every_student_parameter():
     model, optim = build(lambda_st=1.0)
     source, target = model.preprocess(uda_batch())
-    losses = model._self_training_loss(source, target)
+    losses = st_losses(model, source, target)
     params = [p for p in model.segmentor.parameters() if p.requires_grad]
-    grads = torch.autograd.grad(losses['st.loss_ce'], params)
+    grads = torch.autograd.grad(losses['loss_ce'], params)
     assert all(g is not None and g.abs().sum() > 0 for g in grads)
-    assert losses['st.pseudo_weight'].requires_grad is False
+    assert losses['pseudo_weight'].requires_grad is False
 
 
 def test_the_mix_depends_on_seed_and_iteration_only(iteration):
@@ -211,18 +213,24 @@ def test_the_mix_depends_on_seed_and_iteration_only(iteration):
         model, _ = build(seed=3)
         iteration(step)
         source, target = model.preprocess(clone_batch(uda_batch(seed=5)))
-        model.self_training.sync(model.segmentor)
-        return model._self_training_loss(source, target)['st.loss_ce']
+        model.teacher.sync(model.segmentor)
+        return st_losses(model, source, target)['loss_ce']
 
     assert torch.equal(loss_at(4), loss_at(4))
     assert not torch.equal(loss_at(4), loss_at(5))
 
 
 def test_configuration_errors():
-    with pytest.raises(ValueError, match='lambda_st > 0 needs a self_train'):
-        MODELS.build(uda_model_cfg(lambda_st=1.0))
+    cfg = uda_model_cfg(lambda_st=1.0, self_training=True)
+    del cfg['teacher']
+    with pytest.raises(
+        ValueError,
+        match=r"terms \['st'\] learn from a mean teacher's pseudo-labels: "
+        r"add teacher=dict\(type='MeanTeacher'\) to the model",
+    ):
+        MODELS.build(cfg)
     with pytest.raises(ValueError, match='alpha must be in'):
-        MeanTeacherSelfTraining(TinyStudent(), alpha=1.0)
+        MeanTeacher(TinyStudent(), alpha=1.0)
 
 
 def test_a_batch_without_targets_is_refused_when_a_loss_needs_them():
@@ -249,9 +257,7 @@ def test_resume_restores_the_teacher_bit_for_bit(tmp_path, monkeypatch):
     )
     whole = run_toy(tmp_path, 'whole', 4)  # checkpoints at 2 and 4
     saved = torch.load(tmp_path / 'whole/iter_2.pth', weights_only=False)
-    assert any(
-        k.startswith('self_training.teacher.') for k in saved['state_dict']
-    )
+    assert any(k.startswith('teacher.model.') for k in saved['state_dict'])
     resumed = run_toy(tmp_path, 'resumed', 4, tmp_path / 'whole/iter_2.pth')
     expected, got = whole.model.state_dict(), resumed.model.state_dict()
     assert set(expected) == set(got)
@@ -261,7 +267,7 @@ def test_resume_restores_the_teacher_bit_for_bit(tmp_path, monkeypatch):
 
 def test_the_mix_reads_the_segmentors_normalisation():
     model, _ = build()
-    norm = model._image_norm()
+    norm = image_norm(model.segmentor)
     assert norm.mean.flatten().tolist() == [128.0] * 3  # the toy config's
     assert norm.std.flatten().tolist() == [64.0] * 3
     assert norm.bgr  # no channel conversion: cv2's BGR order
@@ -271,10 +277,10 @@ def test_the_mix_reads_the_segmentors_normalisation():
         type='SegDataPreProcessor', size_divisor=8, bgr_to_rgb=True
     )
     model = MODELS.build(cfg)
-    norm = model._image_norm()
+    norm = image_norm(model.segmentor)
     assert norm.mean.flatten().tolist() == [0.0] * 3
     assert norm.std.flatten().tolist() == [1.0] * 3
     assert not norm.bgr
     source, target = model.preprocess(uda_batch())
-    losses = model._self_training_loss(source, target)
-    assert torch.isfinite(losses['st.loss_ce'])
+    losses = st_losses(model, source, target)
+    assert torch.isfinite(losses['loss_ce'])

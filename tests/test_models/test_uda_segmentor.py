@@ -6,7 +6,6 @@ from helpers import (
     NUM_CLASSES,
     clone_batch,
     optim_wrapper_cfg,
-    tiny_segmentor_cfg,
     uda_batch,
     uda_model_cfg,
 )
@@ -17,11 +16,11 @@ SEG_KEYS = {'loss', 'decode.loss_ce', 'decode.acc_seg'}
 ADV_KEYS = {'adv.loss_adv'}
 PFR_KEYS = {'pfr.loss_style', 'pfr.loss_content'}
 DISC_KEYS = {
-    'disc.loss',
-    'disc.loss_src',
-    'disc.loss_tgt',
-    'disc.acc_src',
-    'disc.acc_tgt',
+    'adv.disc.loss',
+    'adv.disc.loss_src',
+    'adv.disc.loss_tgt',
+    'adv.disc.acc_src',
+    'adv.disc.acc_tgt',
 }
 
 
@@ -30,7 +29,7 @@ def build(seed: int = 0, **kwargs):
     model = MODELS.build(uda_model_cfg(**kwargs))
     model.init_weights()
     model.train()
-    has_disc = hasattr(model, 'discriminator')
+    has_disc = hasattr(model, 'adv')
     optim = build_optim_wrapper(model, optim_wrapper_cfg(has_disc))
     return model, optim
 
@@ -50,7 +49,7 @@ def record_gradients(model, optim):
                     for pname, p in getattr(model, child).named_parameters()
                     if p.requires_grad
                 }
-                for child in ('segmentor', 'discriminator')
+                for child in ('segmentor', 'adv')
                 if hasattr(model, child)
             }
             step(**kwargs)
@@ -91,11 +90,14 @@ def test_logged_terms_are_weighted_and_sum_to_the_total():
     total = sum(
         v
         for k, v in log.items()
-        if k.startswith(('decode', 'adv', 'pfr')) and 'loss' in k
+        if k.startswith(('decode', 'adv', 'pfr'))
+        and 'loss' in k
+        and '.disc.' not in k
     )
     torch.testing.assert_close(log['loss'], total)
     torch.testing.assert_close(
-        log['disc.loss'], log['disc.loss_src'] + log['disc.loss_tgt']
+        log['adv.disc.loss'],
+        log['adv.disc.loss_src'] + log['adv.disc.loss_tgt'],
     )
 
 
@@ -103,16 +105,16 @@ def test_each_network_is_updated_only_by_its_own_losses():
     model, optim = build(aux=True)
     seen = record_gradients(model, optim)
     model.train_step(uda_batch(), optim)
-    seg_step, disc_step = seen['segmentor'], seen['discriminator']
+    seg_step, disc_step = seen['segmentor'], seen['adv']
     # Segmentor update: every trainable segmentor parameter has a gradient
     # (L_seg, L_adv through D, L_pfr), D none although L_adv went through it.
     assert all(seg_step['segmentor'].values())
-    assert not any(seg_step['discriminator'].values())
+    assert not any(seg_step['adv'].values())
     # D update on detached predictions: D all, segmentor nothing.
-    assert all(disc_step['discriminator'].values())
+    assert all(disc_step['adv'].values())
     assert not any(disc_step['segmentor'].values())
     # D is trainable again after its frozen use in the segmentor half.
-    assert all(p.requires_grad for p in model.discriminator.parameters())
+    assert all(p.requires_grad for p in model.adv.parameters())
 
 
 def count_calls(module):
@@ -127,20 +129,21 @@ def test_zero_weights_skip_their_computation():
     # Source-only: the target is never forwarded, D never runs.
     model, optim = build(lambda_adv=0.0, lambda_pfr=0.0)
     seg_batches = count_calls(model.segmentor.backbone)
-    disc_calls = count_calls(model.discriminator)
+    disc_calls = count_calls(model.adv.discriminator)
     model.train_step(uda_batch(n=2), optim)
     assert seg_batches == [2] and disc_calls == []
     # PFR only: target forwarded (fused), D idle, PFR computed.
     model, optim = build(lambda_adv=0.0)
     seg_batches = count_calls(model.segmentor.backbone)
-    disc_calls = count_calls(model.discriminator)
+    disc_calls = count_calls(model.adv.discriminator)
     model.train_step(uda_batch(n=2), optim)
     assert seg_batches == [4] and disc_calls == []
     # Adversarial only: the PFR loss is never called.
     model, optim = build(lambda_pfr=0.0)
-    assert not hasattr(model, 'pfr_loss')
-    disc_calls = count_calls(model.discriminator)
+    pfr_calls = count_calls(model.pfr.pfr_loss)
+    disc_calls = count_calls(model.adv.discriminator)
     model.train_step(uda_batch(n=2), optim)
+    assert pfr_calls == []
     # One frozen call on Q_t, then one each on Q_s and Q_t for D's update.
     assert disc_calls == [2, 2, 2]
 
@@ -204,35 +207,60 @@ def test_inference_is_the_segmentors():
 
 
 def test_configuration_errors():
-    with pytest.raises(ValueError, match='needs a discriminator config'):
-        MODELS.build(uda_model_cfg(discriminator=False))
-    with pytest.raises(ValueError, match='needs the segmentor to have a PFRN'):
-        MODELS.build(uda_model_cfg(neck=False))
-    with pytest.raises(ValueError, match='must be >= 0'):
+    with pytest.raises(ValueError, match='a term weight must be >= 0'):
         MODELS.build(uda_model_cfg(lambda_adv=-1.0))
+    cfg = uda_model_cfg()
+    cfg.terms.adv.gan_loss = 'W'
     with pytest.raises(ValueError, match='gan_loss must be one of'):
-        MODELS.build({**uda_model_cfg(), 'gan_loss': 'W'})
+        MODELS.build(cfg)
     with pytest.raises(TypeError, match='takes no train_cfg'):
         MODELS.build({**uda_model_cfg(), 'train_cfg': dict(a=1)})
-    cascade = dict(
-        tiny_segmentor_cfg(),
-        type='CascadeEncoderDecoder',
-        num_stages=1,
-        decode_head=[tiny_segmentor_cfg()['decode_head']],
-    )
-    with pytest.raises(TypeError, match='EncoderDecoder with one decode'):
+    with pytest.raises(ValueError, match="term name 'Adv': use a lower-case"):
+        MODELS.build({**uda_model_cfg(), 'terms': dict(Adv=dict(
+            type='PFRTerm'))})  # fmt: skip
+    with pytest.raises(TypeError, match='terms.x must build a UDA term'):
+        MODELS.build({**uda_model_cfg(), 'terms': dict(x=dict(
+            type='FCDiscriminator', num_classes=4))})  # fmt: skip
+    with pytest.raises(TypeError, match='adapts an mmseg EncoderDecoder'):
         MODELS.build(
-            dict(
-                type='UDASegmentor',
-                segmentor=cascade,
-                lambda_adv=0.0,
-                lambda_pfr=0.0,
-            )
-        )
+            dict(uda_model_cfg(), segmentor=dict(type='FCDiscriminator',
+                                                 num_classes=4))
+        )  # fmt: skip
+
+
+def test_arguments_of_earlier_versions_say_where_they_went():
+    with pytest.raises(
+        TypeError,
+        match=r'UDASegmentor now takes each UDA term in terms=dict\(...\): '
+        r"lambda_adv is terms.adv.weight \(terms=dict\(adv=dict\(type='"
+        r"AdversarialTerm', weight=0.002, discriminator=...\)\)\); "
+        r'lambda_pfr is terms.pfr.weight',
+    ):
+        MODELS.build({**uda_model_cfg(), 'lambda_adv': 0.1, 'lambda_pfr': 0})
+    segmentor = uda_model_cfg().segmentor
+    with pytest.raises(
+        TypeError,
+        match=r"UDASegmentor got the segmentor keys \['backbone', "
+        r"'decode_head', 'test_cfg'\]: the leaf config's model was merged "
+        r"into the base's segmentor dict. Wrap the segmentor instead: model "
+        r'= dict\(_base_.pfr_adv, _delete_=True, segmentor=_base_.model\), '
+        r'with a recipe of configs/_base_/uda/terms.py',
+    ):
+        MODELS.build({**uda_model_cfg(), **segmentor, 'type': 'UDASegmentor'})
+    cfg = uda_model_cfg()
+    cfg.segmentor.neck = dict(type='PFRNeck', in_index=(1, 3))
+    with pytest.raises(
+        TypeError,
+        match=r'PFRNeck is no longer needed: remove neck=dict\(type='
+        r"'PFRNeck', in_index=\(1, 3\)\) from the segmentor config "
+        r"\(restore the model's own neck, if it had one\) and set "
+        r'model.terms.pfr.stages=\(1, 3\)',
+    ):
+        MODELS.build(cfg)
 
 
 def test_lsgan_variant_trains():
     model, optim = build()
-    model.gan_loss = 'LS'
+    model.adv.gan_loss = 'LS'
     log = model.train_step(uda_batch(), optim)
-    assert torch.isfinite(log['disc.loss'])
+    assert torch.isfinite(log['adv.disc.loss'])

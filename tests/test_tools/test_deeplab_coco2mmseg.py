@@ -157,7 +157,7 @@ def original(tmp_path_factory):
 def config(checkpoint: Path) -> Config:
     """Our config's segmentor for 21 classes, initialised from
     ``checkpoint``."""
-    cfg = Config.fromfile(str(CONFIG)).model.segmentor
+    cfg = Config.fromfile(str(CONFIG)).model
     cfg.decode_head.num_classes = 21
     cfg.backbone.init_cfg.checkpoint = str(checkpoint)
     return cfg

@@ -59,7 +59,7 @@ def test_demo_logs_trains_checkpoints_evaluates_and_paints(demo_run):
         'decode.loss_ce',
         'adv.loss_adv',
         'pfr.loss_style',
-        'disc.acc_tgt',
+        'adv.disc.acc_tgt',
     ):
         assert key in log
     # The per-class table of the 19 classes and the target val mIoU.

@@ -107,7 +107,7 @@ def test_the_exported_config_holds_only_what_inference_reads():
     assert plain.default_hooks == dict(
         visualization=uda.default_hooks.visualization
     )
-    # Gone: the UDA knobs (uda.discriminator.ndf ...), training data,
+    # Gone: the UDA knobs (pfr_adv.terms.adv ...), training data,
     # optimizers and schedules.
-    for key in ('uda', 'train_dataloader', 'optim_wrapper', 'train_cfg'):
+    for key in ('pfr_adv', 'train_dataloader', 'optim_wrapper', 'train_cfg'):
         assert key in uda and key not in plain

@@ -26,7 +26,6 @@ def write_model(tmp_path: Path, num_classes: int = 4, meta=None) -> tuple:
     the runner saves it; ``meta=None`` saves a bare state dict."""
     cfg = Config(toy_training_config(str(tmp_path / 'work')))
     cfg.model = uda_model_cfg(num_classes=num_classes)
-    cfg.model.discriminator.num_classes = num_classes
     cfg.test_pipeline = [
         dict(type='LoadImageFromFile'),
         dict(type='PackSegInputs'),

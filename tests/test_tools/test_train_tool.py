@@ -51,11 +51,11 @@ def trained(tmp_path_factory):
 def test_checkpoint_holds_both_models_optimizers_and_schedulers(trained):
     ckpt = state(str(trained / 'iter_4.pth'))
     prefixes = {k.split('.')[0] for k in ckpt['state_dict']}
-    assert prefixes == {'segmentor', 'discriminator'}
-    assert set(ckpt['optimizer']) == {'segmentor', 'discriminator'}
+    assert prefixes == {'segmentor', 'adv'}
+    assert set(ckpt['optimizer']) == {'segmentor', 'adv'}
     assert ckpt['optimizer']['segmentor']['param_groups'][0]['momentum'] == 0.9
-    assert 'betas' in ckpt['optimizer']['discriminator']['param_groups'][0]
-    assert set(ckpt['param_schedulers']) == {'segmentor', 'discriminator'}
+    assert 'betas' in ckpt['optimizer']['adv']['param_groups'][0]
+    assert set(ckpt['param_schedulers']) == {'segmentor', 'adv'}
     assert ckpt['meta']['iter'] == 4
 
 
@@ -71,13 +71,13 @@ def test_every_iteration_logs_the_uda_terms_and_both_rates(trained):
         'adv.loss_adv',
         'pfr.loss_style',
         'pfr.loss_content',
-        'disc.loss',
-        'disc.loss_src',
-        'disc.loss_tgt',
-        'disc.acc_src',
-        'disc.acc_tgt',
+        'adv.disc.loss',
+        'adv.disc.loss_src',
+        'adv.disc.loss_tgt',
+        'adv.disc.acc_src',
+        'adv.disc.acc_tgt',
         'segmentor.lr',
-        'discriminator.lr',
+        'adv.lr',
     }
     for line in lines:
         assert expected <= set(line)
@@ -90,7 +90,7 @@ def test_every_iteration_logs_the_uda_terms_and_both_rates(trained):
         }
     # Per-child poly schedules, each from its own optimizer's rate.
     assert lines[0]['segmentor.lr'] == pytest.approx(1e-3)
-    assert lines[0]['discriminator.lr'] == pytest.approx(1e-4)
+    assert lines[0]['adv.lr'] == pytest.approx(1e-4)
     assert lines[-1]['segmentor.lr'] < lines[0]['segmentor.lr']
 
 
@@ -110,7 +110,7 @@ def test_resume_reproduces_the_uninterrupted_run_bit_for_bit(
     assert resumed['meta']['iter'] == 4
     for key, value in full['state_dict'].items():
         assert torch.equal(value, resumed['state_dict'][key]), key
-    for child in ('segmentor', 'discriminator'):
+    for child in ('segmentor', 'adv'):
         a, b = full['optimizer'][child], resumed['optimizer'][child]
         for idx, param_state in a['state'].items():
             for name, tensor in param_state.items():

@@ -9,22 +9,20 @@
 # images are normalised).
 _base_ = './deeplabv2_r101v1c.py'
 model = dict(
-    segmentor=dict(
-        backbone=dict(
-            _delete_=True,
-            type='ResNetV1c',
-            depth=18,
-            base_channels=16,
-            stem_channels=16,
-            num_stages=4,
-            out_indices=(0, 1, 2, 3),
-            strides=(1, 2, 1, 1),
-            dilations=(1, 1, 2, 4),
-            contract_dilation=True,
-            norm_cfg=dict(type='GN', num_groups=8, requires_grad=True),
-            norm_eval=False,
-            style='pytorch',
-        ),
-        decode_head=dict(in_channels=128, dilations=(1, 2)),
-    )
+    backbone=dict(
+        _delete_=True,
+        type='ResNetV1c',
+        depth=18,
+        base_channels=16,
+        stem_channels=16,
+        num_stages=4,
+        out_indices=(0, 1, 2, 3),
+        strides=(1, 2, 1, 1),
+        dilations=(1, 1, 2, 4),
+        contract_dilation=True,
+        norm_cfg=dict(type='GN', num_groups=8, requires_grad=True),
+        norm_eval=False,
+        style='pytorch',
+    ),
+    decode_head=dict(in_channels=128, dilations=(1, 2)),
 )

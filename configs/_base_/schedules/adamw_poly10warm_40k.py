@@ -22,7 +22,7 @@
 # D (where a config has one): DAFormer has none. Its Adam 1e-4 (AdaptSegNet)
 # gets the same warm-up, so that during it D does not train at full rate
 # against a segmentor that barely moves, then AdaptSegNet's poly 0.9 over
-# the run; `param_scheduler = dict(discriminator=[_base_.d_poly])` after
+# the run; `param_scheduler = dict(adv=[_base_.d_poly])` after
 # this file gives D AdaptSegNet's schedule alone.
 # Validation, checkpoints and loop as in adaptsegnet_150k.py.
 # To warm up another schedule, chain `warmup` before its poly (from 0).
@@ -61,6 +61,6 @@ poly10 = dict(
 )
 d_poly = dict(_base_.poly, end=max_iters + 1)
 param_scheduler = dict(
-    segmentor=[warmup, poly10], discriminator=[warmup, d_poly]
+    segmentor=[warmup, poly10], adv=[warmup, d_poly]
 )
 train_cfg = dict(max_iters=max_iters)

@@ -1,6 +1,6 @@
 # AdaptSegNet's protocol, which the PFR paper follows: SGD for the
 # segmentor (lr 2.5e-4, classifier x10, momentum 0.9, weight decay 5e-4),
-# Adam for D (lr 1e-4, betas (0.9, 0.99)), both with poly(0.9) decay over
+# Adam for D (optim_wrapper.adv: lr 1e-4, betas (0.9, 0.99)), both with poly(0.9) decay over
 # 250k iterations, training stopped at 150k (AdaptSegNet's NUM_STEPS_STOP in
 # train_gta2cityscapes_multi.py; 120k is ADVENT's early stop, not
 # AdaptSegNet's); batch 1 per domain.
@@ -12,7 +12,7 @@ optim_wrapper = dict(
         optimizer=dict(type='SGD', lr=2.5e-4, momentum=0.9, weight_decay=5e-4),
         paramwise_cfg=dict(custom_keys={'decode_head': dict(lr_mult=10.0)}),
     ),
-    discriminator=dict(
+    adv=dict(
         type='OptimWrapper',
         optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99)),
     ),
@@ -25,7 +25,7 @@ poly = dict(
     end=max_decay_iters,
     by_epoch=False,
 )
-param_scheduler = dict(segmentor=[poly], discriminator=[poly])
+param_scheduler = dict(segmentor=[poly], adv=[poly])
 train_cfg = dict(
     type='NoReplayIterBasedTrainLoop', max_iters=150000, val_interval=4000
 )

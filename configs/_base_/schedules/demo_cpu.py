@@ -17,7 +17,7 @@ optim_wrapper = dict(
     ),
 )
 poly = dict(_base_.poly, end=max_iters)
-param_scheduler = dict(segmentor=[poly], discriminator=[poly])
+param_scheduler = dict(segmentor=[poly], adv=[poly])
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(
     logger=dict(interval=20),

@@ -1,8 +1,9 @@
 """One optimizer wrapper per trainable child of a UDA model.
 
-The segmentor and the domain classifier D are trained by different
-optimizers (SGD and Adam in the AdaptSegNet protocol), each with its own
-parameter-wise options, mixed precision and gradient clipping. mmengine
+The segmentor and the domain classifier D (a child of the adversarial
+term ``adv``) are trained by different optimizers (SGD and Adam in the
+AdaptSegNet protocol), each with its own parameter-wise options, mixed
+precision and gradient clipping. mmengine
 builds an ``OptimWrapperDict`` only from ready-made wrappers, so this
 constructor builds one wrapper per child from config, each through the
 constructor its entry names (mmengine's default one unless it says
@@ -17,19 +18,19 @@ pairs ``param_scheduler`` entries with optimizers::
                            weight_decay=5e-4),
             paramwise_cfg=dict(
                 custom_keys={'decode_head': dict(lr_mult=10.)})),
-        discriminator=dict(
+        adv=dict(
             type='OptimWrapper',
             optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99))))
     param_scheduler = dict(
         segmentor=[dict(type='PolyLR', power=0.9, end=250000, by_epoch=False)],
-        discriminator=[dict(type='PolyLR', power=0.9, end=250000,
-                            by_epoch=False)])
+        adv=[dict(type='PolyLR', power=0.9, end=250000, by_epoch=False)])
 """
 
 import copy
 from typing import Dict, List, Optional
 
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmseg.registry import OPTIM_WRAPPER_CONSTRUCTORS
@@ -54,12 +55,13 @@ class UDAOptimWrapperConstructor:
 
     Args:
         optim_wrapper_cfg: One optim-wrapper config per trainable child,
-            keyed by the child's name (``segmentor``, ``discriminator``).
+            keyed by the child's name (``segmentor``, and each UDA term
+            that trains a network of its own: ``adv`` for D).
             Each is an ordinary mmengine optim-wrapper config (``type``,
             ``optimizer``, ``clip_grad``, ``accumulative_counts``, ...) and
             may carry its own ``paramwise_cfg`` and ``constructor``. An entry
             set to None is dropped, so a config can remove an inherited one
-            (``optim_wrapper=dict(discriminator=None)``).
+            (``optim_wrapper=dict(adv=None)``).
         paramwise_cfg: Not accepted at this level: give each child its own.
     """
 
@@ -80,16 +82,33 @@ class UDAOptimWrapperConstructor:
         }
 
     def __call__(self, model: nn.Module) -> OptimWrapperDict:
-        """One wrapper per trainable child of ``model`` (DDP-wrapped too)."""
+        """One wrapper per trainable child of ``model`` (DDP-wrapped too).
+        An entry for a child the model does not have (the D optimizer of
+        a config whose recipe has no adversarial term) is left unused, and
+        the log says so; an entry for a child without trainable parameters
+        is an error."""
         model = _unwrap(model)
         children = trainable_children(model)
+        present = dict(model.named_children())
         missing = sorted(set(children) - set(self.child_cfgs))
-        unknown = sorted(set(self.child_cfgs) - set(children))
-        if missing or unknown:
+        untrainable = sorted(
+            name
+            for name in self.child_cfgs
+            if name in present and name not in children
+        )
+        if missing or untrainable:
             raise KeyError(
                 f'optim_wrapper needs exactly one entry per trainable child '
                 f'of {type(model).__name__} ({children}); missing: '
-                f'{missing}, not trainable children: {unknown}'
+                f'{missing}, children without trainable parameters: '
+                f'{untrainable}'
+            )
+        unused = sorted(set(self.child_cfgs) - set(present))
+        if unused:
+            print_log(
+                f'optim_wrapper entries {unused} are unused: '
+                f'{type(model).__name__} has no such child',
+                logger='current',
             )
         return OptimWrapperDict(
             **{

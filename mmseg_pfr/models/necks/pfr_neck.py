@@ -1,46 +1,28 @@
-"""The tap through which PFR sees the backbone's stages.
+"""``PFRNeck``, kept only to say how to migrate a config that uses it.
 
-PFR (Progressive Feature Refinement) aligns source and target features at
-several backbone stages: the content features ``C^i`` are the stage outputs
-and the style features ``S^i`` their Gram matrices (ResNet conv2_x..conv5_x in
-the paper). This neck passes the stages to the decode head unchanged, so the
-segmentor is exactly the one without it, and says which of them PFR aligns.
-Any backbone that returns a list of stages works (ResNet, ResNeXt, MiT,
-Swin, ...).
+The first versions of this plugin named the stages PFR aligns with an
+identity neck in the segmentor's config. That took the place of a model's
+own neck (FPN, ViT's MultiLevelNeck) and made exported configs depend on
+this plugin. PFR now reads the backbone's stage outputs itself, before any
+neck, and the stages are an option of the PFR term
+(``model.terms.pfr.stages``), so the segmentor's config stays mmseg's own.
 """
 
-from typing import List, Sequence, Tuple
+from typing import Sequence
 
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
-from torch import Tensor
 
 
 @MODELS.register_module()
 class PFRNeck(BaseModule):
-    """Identity neck that selects the stages PFR aligns.
+    """Refuses to be built, with the migration in its message."""
 
-    Args:
-        in_index: Indices into the backbone's stage list of the features
-            ``C^i`` PFR aligns; (0, 1, 2, 3) are ResNet's conv2_x..conv5_x.
-    """
-
-    def __init__(self, in_index: Sequence[int] = (0, 1, 2, 3)) -> None:
-        super().__init__()
-        if len(in_index) == 0:
-            raise ValueError('PFRNeck needs at least one stage in in_index')
-        self.in_index = tuple(in_index)
-
-    def forward(self, inputs: Sequence[Tensor]) -> Tuple[Tensor, ...]:
-        """The backbone's stages, unchanged, for the decode heads."""
-        return tuple(inputs)
-
-    def select(self, inputs: Sequence[Tensor]) -> List[Tensor]:
-        """The stage features ``C^i`` that PFR aligns."""
-        bad = [i for i in self.in_index if not -len(inputs) <= i < len(inputs)]
-        if bad:
-            raise IndexError(
-                f'PFRNeck in_index {self.in_index} names stages {bad}, but '
-                f'the backbone returns {len(inputs)} stages'
-            )
-        return [inputs[i] for i in self.in_index]
+    def __init__(self, in_index: Sequence[int] = (0, 1, 2, 3), **kwargs):
+        raise TypeError(
+            "PFRNeck is no longer needed: remove neck=dict(type='PFRNeck', "
+            f'in_index={tuple(in_index)}) from the segmentor config (restore '
+            "the model's own neck, if it had one) and set "
+            f'model.terms.pfr.stages={tuple(in_index)}; PFR reads the '
+            "backbone's stages before any neck (docs/own_backbone.md)"
+        )

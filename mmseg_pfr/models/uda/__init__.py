@@ -1,4 +1,12 @@
-from .self_training import MeanTeacherSelfTraining
+from .teacher import MeanTeacher
+from .terms import AdversarialTerm, PFRTerm, SelfTrainingTerm, UDATerm
 from .uda_segmentor import UDASegmentor
 
-__all__ = ['MeanTeacherSelfTraining', 'UDASegmentor']
+__all__ = [
+    'AdversarialTerm',
+    'MeanTeacher',
+    'PFRTerm',
+    'SelfTrainingTerm',
+    'UDASegmentor',
+    'UDATerm',
+]

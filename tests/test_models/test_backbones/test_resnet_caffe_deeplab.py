@@ -28,7 +28,7 @@ def caffe_grid(size: int) -> Tuple[int, int]:
 
 
 def config_backbone(**overrides) -> dict:
-    cfg = Config.fromfile(str(CONFIG)).model.segmentor.backbone.to_dict()
+    cfg = Config.fromfile(str(CONFIG)).model.backbone.to_dict()
     cfg.update(init_cfg=None, **overrides)
     return cfg
 
@@ -102,7 +102,7 @@ def test_config_head_puts_cell_i_at_pixel_8i(pixels):
     # (161 cells for 1280 pixels). With the config's align_corners=True
     # each cell's logits land there within a pixel, also on 2048-pixel
     # labels predicted from a 1024-pixel input (16i).
-    cfg = Config.fromfile(str(CONFIG)).model.segmentor.decode_head
+    cfg = Config.fromfile(str(CONFIG)).model.decode_head
     assert cfg.align_corners is True
     input_px = 1024 if pixels == 2048 else pixels
     cells = caffe_grid(input_px)[1]

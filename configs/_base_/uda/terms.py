@@ -1,0 +1,89 @@
+# Every UDA term with its paper's defaults, and the recipes that combine
+# them. A model fragment (_base_/models, or any mmseg model through
+# mmseg::) defines the segmentor as `model`; a leaf config wraps it, the
+# segmentor's own config untouched (docs/own_backbone.md):
+#   model = dict(_base_.pfr_adv, _delete_=True, segmentor=_base_.model)
+# and a derived leaf changes a term with model = dict(terms=dict(...)),
+# removes one with terms=dict(adv=None), or switches one off with
+# --cfg-options model.terms.adv.weight=0.
+#
+# Output-space adversarial learning (AdaptSegNet): lambda_adv L_adv and
+# the update of D, whose optimizer is optim_wrapper.adv.
+adv = dict(
+    type='AdversarialTerm',
+    weight=0.002,  # lambda_adv: paper, Sec. 4 (AdaptSegNet single-level 0.001)
+    # D's input channels follow the segmentor's classes.
+    discriminator=dict(type='FCDiscriminator', ndf=64),
+    gan_loss='BCE',  # AdaptSegNet's vanilla GAN; 'LS' for LSGAN
+    head='decode',  # D reads the segmentor's output
+)
+# Progressive Feature Refinement: lambda_pfr (L_sty + L_con) on the
+# backbone's stage outputs, taken before any neck.
+pfr = dict(
+    type='PFRTerm',
+    weight=0.004,  # lambda_pfr: paper, Sec. 4
+    stages=None,  # every stage the backbone returns (ResNet: conv2_x..5_x)
+    loss=dict(
+        type='PFRLoss',
+        style_weight=1.0,  # w_sty: Gram-matrix (style) term
+        content_weight=1.0,  # w_con: feature (content) term
+        stage_weights=None,  # w_i per PFR stage; None = 1 each
+        # Gatys et al.'s normalisation (Gram / (H*W), mean over entries),
+        # which the paper cites; 'chw' (also / C) silences the style term
+        # at ResNet-101 widths (docs/components.md, loss balance).
+        gram_norm='hw',
+        # "Source features are matched to the target's": the target
+        # features are the reference and get no PFR gradient.
+        detach_target=True,
+    ),
+)
+# Mean-teacher self-training with ClassMix (DACS, WACV 2021; DAFormer's
+# settings, CVPR 2022): lambda_st L_st, weighted 1 in both.
+st = dict(
+    type='SelfTrainingTerm',
+    weight=1.0,
+    class_mix=dict(
+        type='ClassMix',
+        color_jitter_strength=0.2,
+        # DAFormer's color_jitter_probability=0.2 is the probability of
+        # *not* jittering (its code jitters when U(0, 1) > 0.2).
+        color_jitter_prob=0.8,
+        blur_prob=0.5,
+        blur_sigma=(0.15, 1.15),
+    ),
+)
+# The teacher whose pseudo-labels self-training learns from.
+mean_teacher = dict(
+    type='MeanTeacher',
+    alpha=0.99,  # EMA momentum of the teacher
+    pseudo_threshold=0.968,  # confident pixels: top probability above it
+    # Rows of each target image whose pseudo-labels get weight 0: DACS
+    # uses none; DAFormer 15 (top) and 120 (bottom: the ego car) on
+    # Cityscapes at 512 rows.
+    pseudo_weight_ignore_top=0,
+    pseudo_weight_ignore_bottom=0,
+)
+# The recipes: the UDA model without its segmentor.
+source_only = dict(
+    type='UDASegmentor',
+    terms=dict(),
+    # One concatenated forward for source+target when the crops match and
+    # no layer normalises with batch statistics (same result, faster);
+    # False forces two forwards.
+    fuse_forward=True,
+    # A NaN/Inf loss term stops training before its update, naming the
+    # term; 'skip' skips such updates instead (counted in the log).
+    nonfinite='stop',
+)
+pfr_adv = dict(source_only, terms=dict(adv=adv, pfr=pfr))  # the paper
+adaptsegnet = dict(source_only, terms=dict(adv=dict(adv, weight=0.001)))
+pfr_only = dict(source_only, terms=dict(pfr=pfr))
+self_training = dict(source_only, teacher=mean_teacher, terms=dict(st=st))
+pfr_self_training = dict(self_training, terms=dict(st=st, pfr=pfr))
+# The segmentor and each term's D are updated by different optimizers in
+# separate backward passes, so each is wrapped in its own DDP on many GPUs.
+model_wrapper_cfg = dict(
+    type='MMSeparateDistributedDataParallel',
+    broadcast_buffers=False,
+    find_unused_parameters=False,
+)

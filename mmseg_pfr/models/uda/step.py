@@ -1,0 +1,143 @@
+"""One training iteration's shared state, which every UDA term reads.
+
+The UDA model forwards each domain once (or both at once) and hands the
+terms a :class:`UDAStep`: the preprocessed batches, the forward outputs,
+and, computed at most once per iteration whichever terms ask for them, what
+several terms share: the probabilities D reads, the auxiliary heads' logits,
+the teacher's pseudo-labels.
+"""
+
+import zlib
+from typing import Callable, Dict, Optional
+
+import numpy as np
+import torch
+from mmengine.dist import get_rank
+from mmengine.logging import MessageHub
+from mmseg.models.segmentors import EncoderDecoder
+from mmseg.models.utils import resize
+from mmseg.utils import SampleList
+from torch import Tensor
+
+from ..utils.class_mix import ImageNorm
+from .taps import DomainOutputs, auxiliary_heads, decode_heads
+from .teacher import MeanTeacher, PseudoLabels
+
+DOMAINS = ('source', 'target')
+
+
+def current_iteration() -> int:
+    """The runner's 0-based iteration (0 outside a runner)."""
+    return MessageHub.get_current_instance().get_info('iter', 0)
+
+
+def image_norm(segmentor: EncoderDecoder) -> ImageNorm:
+    """How the segmentor's data preprocessor normalises its inputs."""
+    pre = segmentor.data_preprocessor
+    if not pre._enable_normalize:
+        one = torch.ones(3, 1, 1, device=pre.device)
+        return ImageNorm(0 * one, one, not pre.channel_conversion)
+    return ImageNorm(pre.mean, pre.std, not pre.channel_conversion)
+
+
+class UDAStep:
+    """What one iteration computed once, for every term.
+
+    Attributes:
+        inputs: ``{'source': x_s, 'target': x_t}`` normalised (N, 3, H, W)
+            inputs; no target when no term needs it.
+        outputs: The same keys: each domain's :class:`DomainOutputs`.
+        source_samples: The source data samples (labels, meta).
+        segmentor: The segmentor itself (unwrapped), for its heads.
+        student: The segmentor's forward ``x -> P`` through its DDP wrapper
+            (what a term calls for an extra forward of its own).
+        teacher: The mean teacher, when the model has one.
+    """
+
+    def __init__(
+        self,
+        inputs: Dict[str, Tensor],
+        outputs: Dict[str, DomainOutputs],
+        source_samples: SampleList,
+        segmentor: EncoderDecoder,
+        student: Callable[[Tensor], Tensor],
+        teacher: Optional[MeanTeacher] = None,
+    ) -> None:
+        self.inputs = inputs
+        self.outputs = outputs
+        self.source_samples = source_samples
+        self.segmentor = segmentor
+        self.student = student
+        self.teacher = teacher
+        self._memo: Dict[tuple, object] = {}
+
+    @property
+    def align_corners(self) -> bool:
+        """Of the (last) decode head, for every resize of logits."""
+        return self.segmentor.align_corners
+
+    @property
+    def ignore_index(self) -> int:
+        """The label every segmentation loss ignores."""
+        return decode_heads(self.segmentor)[-1].ignore_index
+
+    def source_labels(self) -> Tensor:
+        """(N, H, W) source labels."""
+        return torch.stack([s.gt_sem_seg.data[0] for s in self.source_samples])
+
+    def image_norm(self) -> ImageNorm:
+        """How the inputs were normalised (for photometric augmentation)."""
+        return image_norm(self.segmentor)
+
+    def auxiliary_logits(self, domain: str, index: int = 0) -> Tensor:
+        """The ``index``-th auxiliary head's output on a domain's features
+        (computed once per iteration)."""
+        key = ('aux', domain, index)
+        if key not in self._memo:
+            head = auxiliary_heads(self.segmentor)[index]
+            self._memo[key] = head(self.outputs[domain].features)
+        return self._memo[key]
+
+    def probabilities(self, domain: str, head: str = 'decode') -> Tensor:
+        """``Q = softmax(up(P))`` of a domain at its input crop size, of
+        the decode head's logits (``'decode'``) or the first auxiliary
+        head's (``'auxiliary'``); computed once per iteration, with its
+        graph (``.detach()`` it where no gradient may flow)."""
+        key = ('probs', domain, head)
+        if key not in self._memo:
+            logits = (
+                self.outputs[domain].logits
+                if head == 'decode'
+                else self.auxiliary_logits(domain)
+            )
+            self._memo[key] = resize(
+                logits,
+                size=self.inputs[domain].shape[2:],
+                mode='bilinear',
+                align_corners=self.align_corners,
+            ).softmax(dim=1)
+        return self._memo[key]
+
+    def pseudo_labels(self) -> PseudoLabels:
+        """The teacher's pseudo-labels of the target batch (once per
+        iteration, shared by every term that learns from them)."""
+        if 'pseudo' not in self._memo:
+            self._memo['pseudo'] = self.teacher.predict(
+                self.inputs['target'], self.align_corners
+            )
+        return self._memo['pseudo']
+
+    @staticmethod
+    def generator(stream: str) -> torch.Generator:
+        """A CPU generator seeded by (run seed, iteration, rank, stream):
+        each term draws from its own stream, so a term's random choices do
+        not depend on which other terms run, and a resumed run draws the
+        same."""
+        key = [
+            torch.initial_seed(),
+            current_iteration(),
+            get_rank(),
+            zlib.crc32(stream.encode()),
+        ]
+        seed = int(np.random.SeedSequence(key).generate_state(1)[0])
+        return torch.Generator().manual_seed(seed)

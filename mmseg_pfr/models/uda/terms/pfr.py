@@ -1,0 +1,87 @@
+"""Progressive Feature Refinement, the PFR paper's ``lambda_pfr * L_pfr``:
+source and target features matched in style (Gram matrices) and content at
+several backbone stages (ResNet conv2_x..conv5_x in the paper).
+
+The stages are the backbone's own outputs, taken before any neck, so PFR
+needs nothing of the segmentor's config: any mmseg backbone that returns a
+list of feature maps works (ResNet, ResNeXt, MiT, Swin, Twins, ViT's
+``out_indices``, HRNet's branches), and the model's neck and heads stay as
+mmseg builds them.
+"""
+
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmseg.registry import MODELS
+from mmseg.utils import ConfigType
+from torch import Tensor
+
+from ..step import UDAStep
+from .base import UDATerm
+
+
+def describe_stages(stages: Sequence) -> str:
+    """``'0: 256 ch 64x128, 1: ...'`` for the error messages."""
+    return ', '.join(
+        f'{i}: {s.shape[1]} ch {s.shape[2]}x{s.shape[3]}'
+        if isinstance(s, Tensor) and s.dim() == 4
+        else f'{i}: {type(s).__name__}, not a feature map'
+        for i, s in enumerate(stages)
+    )
+
+
+def select_stages(
+    stages: Sequence, indices: Optional[Tuple[int, ...]]
+) -> List[Tensor]:
+    """The stage feature maps ``C^i`` at ``indices`` (None: every one the
+    backbone returns); a clear error for a stage that does not exist or
+    is not an (N, C, H, W) map."""
+    picked = range(len(stages)) if indices is None else indices
+    bad = [i for i in picked if not -len(stages) <= i < len(stages)]
+    if bad:
+        raise IndexError(
+            f'PFR stages {tuple(picked)} name stages {bad}, but the backbone '
+            f'returns {len(stages)}: {describe_stages(stages)}'
+        )
+    chosen = [stages[i] for i in picked]
+    if not all(isinstance(s, Tensor) and s.dim() == 4 for s in chosen):
+        raise TypeError(
+            f'PFR aligns (N, C, H, W) feature maps; the backbone returns '
+            f'{describe_stages(stages)}: set terms.pfr.stages to the maps'
+        )
+    return chosen
+
+
+@MODELS.register_module()
+class PFRTerm(UDATerm):
+    """``lambda_pfr * L_pfr`` on the backbone's stages.
+
+    Args:
+        weight: ``lambda_pfr``; the paper uses 0.004.
+        stages: Indices into the backbone's outputs of the features ``C^i``
+            PFR aligns; None (default) aligns every stage the backbone
+            returns (ResNet's ``out_indices=(0, 1, 2, 3)`` are conv2_x..
+            conv5_x, the paper's stages 2-5).
+        loss: Config of the style and content loss (:class:`PFRLoss`),
+            with its term and per-stage weights.
+    """
+
+    def __init__(
+        self,
+        weight: float = 0.004,
+        stages: Optional[Sequence[int]] = None,
+        loss: ConfigType = dict(type='PFRLoss'),
+        init_cfg=None,
+    ) -> None:
+        super().__init__(weight, init_cfg=init_cfg)
+        if stages is not None and len(stages) == 0:
+            raise ValueError('terms.pfr.stages needs at least one stage')
+        self.stages = None if stages is None else tuple(stages)
+        self.pfr_loss = MODELS.build(loss)
+
+    def loss(self, step: UDAStep) -> Dict[str, Tensor]:
+        """``lambda_pfr * (L_sty + L_con)`` of the stages, each logged."""
+        losses = self.pfr_loss(
+            select_stages(step.outputs['source'].stages, self.stages),
+            select_stages(step.outputs['target'].stages, self.stages),
+        )
+        return {k: self.weight * v for k, v in losses.items()}
