@@ -2,7 +2,8 @@
 al., WACV 2021): half of the classes of a labelled source image are pasted
 onto an unlabelled target image, and the labels follow the same mask (source
 labels where pasted, the teacher's pseudo-labels elsewhere). The mixed
-image is then colour-jittered and blurred (DACS's strong augmentation).
+image is then colour-jittered and blurred (DACS's strong augmentation,
+:class:`~.strong_augment.StrongAugment`, shared with MIC).
 
 It works on batched tensors after the data preprocessor (no data-pipeline
 transform), and every random choice comes from a ``torch.Generator``, so a
@@ -30,16 +31,10 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from .photometric import color_jitter, gaussian_blur, uniform
+# ImageNorm is imported from here by the UDA step.
+from .strong_augment import ImageNorm, StrongAugment
 
-
-class ImageNorm(NamedTuple):
-    """How the student's inputs were normalised by the data preprocessor:
-    ``x = (raw - mean) / std`` with raw in [0, 255] in ``channel order``."""
-
-    mean: Tensor  # (3, 1, 1)
-    std: Tensor  # (3, 1, 1)
-    bgr: bool  # True: channels are B, G, R (the caffe models' input)
+__all__ = ['ClassMix', 'ImageNorm', 'MixedBatch', 'class_mask', 'fit_to']
 
 
 class MixedBatch(NamedTuple):
@@ -86,7 +81,8 @@ def fit_to(
 
 @MODELS.register_module()
 class ClassMix:
-    """ClassMix with DACS's colour jitter and Gaussian blur.
+    """ClassMix with DACS's colour jitter and Gaussian blur (the first four
+    arguments are those of its :class:`StrongAugment`, ``strong_augment``).
 
     Args:
         color_jitter_strength: ``s`` of the colour jitter (DAFormer 0.2).
@@ -106,10 +102,10 @@ class ClassMix:
         blur_sigma: Sequence[float] = (0.15, 1.15),
         ignore_index: int = 255,
     ) -> None:
-        self.color_jitter_strength = color_jitter_strength
-        self.color_jitter_prob = color_jitter_prob
-        self.blur_prob = blur_prob
-        self.blur_sigma = tuple(blur_sigma)
+        # What the student sees is the mix, colour-jittered and blurred.
+        self.strong_augment = StrongAugment(
+            color_jitter_strength, color_jitter_prob, blur_prob, blur_sigma
+        )
         self.ignore_index = ignore_index
 
     def __call__(
@@ -145,19 +141,3 @@ class ClassMix:
         mask = torch.stack(masks)
         weight = torch.where(mask, 1.0, pseudo_weight.float())
         return MixedBatch(torch.cat(images), torch.stack(labels), weight, mask)
-
-    def strong_augment(
-        self, image: Tensor, norm: ImageNorm, gen: torch.Generator
-    ) -> Tensor:
-        """DACS's colour jitter (on [0, 1] RGB) and blur of one normalised
-        (1, 3, h, w) image."""
-        if float(torch.rand((), generator=gen)) < self.color_jitter_prob:
-            raw = (image * norm.std + norm.mean) / 255.0
-            rgb = raw.flip(1) if norm.bgr else raw
-            rgb = color_jitter(rgb, self.color_jitter_strength, gen)
-            raw = rgb.flip(1) if norm.bgr else rgb
-            image = (raw * 255.0 - norm.mean) / norm.std
-        if float(torch.rand((), generator=gen)) < self.blur_prob:
-            # Blurring commutes with the per-channel affine normalisation.
-            image = gaussian_blur(image, uniform(*self.blur_sigma, gen))
-        return image
