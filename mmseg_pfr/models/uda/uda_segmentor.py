@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmseg.registry import MODELS
@@ -26,7 +27,9 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from .config_errors import check_arguments
 from .nonfinite import check_nonfinite_policy, may_update, skipped_count
+from .pretrained import weights_error
 from .step import UDAStep, current_iteration
+from .summary import describe
 from .taps import (
     DomainOutputs,
     SegmentorTaps,
@@ -138,6 +141,16 @@ class UDASegmentor(BaseModel):
         self._init_teacher(teacher)
         # Last: the teacher and the terms copy the segmentor without them.
         self._taps = SegmentorTaps(self.segmentor)
+        self._described = False  # what it does: logged at the first step
+
+    def init_weights(self) -> None:
+        """mmengine's initialisation (pretrained weights included); weights
+        a config names that cannot be loaded (no network, no file) raise
+        :class:`PretrainedWeightsError` naming them and their key."""
+        try:
+            super().init_weights()
+        except OSError as error:
+            raise weights_error(self, error) from error
 
     def _init_batching(self) -> None:
         """mmseg's data preprocessor stacks a training batch only with a
@@ -231,6 +244,10 @@ class UDASegmentor(BaseModel):
             self.teacher.sync(self.inner_segmentor)
         with optim_wrapper['segmentor'].optim_context(self.segmentor):
             losses, step = self.segmentor_losses(source, target)
+        if not self._described:
+            self._described = True
+            for line in describe(self, step):
+                print_log(line, logger='current')
         log_vars = self._update('segmentor', losses, optim_wrapper)
         if self.uses_teacher:
             self.teacher.update(self.inner_segmentor, iteration + 1)

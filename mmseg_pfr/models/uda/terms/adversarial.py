@@ -32,7 +32,7 @@ from ...losses.gan_loss import (
     gan_loss,
 )
 from ..step import UDAStep
-from ..taps import auxiliary_heads, decode_heads
+from ..taps import DomainOutputs, auxiliary_heads, decode_heads
 from .base import UDATerm
 
 HEADS = ('decode', 'auxiliary')
@@ -105,6 +105,13 @@ class AdversarialTerm(UDATerm):
             )
         self.discriminator = MODELS.build(
             self.discriminator_cfg, default_args=dict(num_classes=channels)
+        )
+
+    def describe(self, outputs: DomainOutputs) -> str:
+        """Whose output D reads."""
+        return (
+            f'D reads the softmax of the {self.head} head at the input '
+            f'size ({self.gan_loss} GAN loss)'
         )
 
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:

@@ -18,6 +18,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from ..step import UDAStep
+from ..taps import DomainOutputs
 
 
 class UDATerm(BaseModule):
@@ -54,6 +55,12 @@ class UDATerm(BaseModule):
         """Derive what the term needs from the segmentor it adapts (built,
         not yet initialised), before the UDA model registers it; e.g. D's
         input channels. Nothing by default."""
+
+    def describe(self, outputs: DomainOutputs) -> str:
+        """What the term reads, checked against one forward's outputs (an
+        error names what does not fit); logged once when training
+        starts. Nothing to say by default."""
+        return ''
 
     @property
     def active(self) -> bool:

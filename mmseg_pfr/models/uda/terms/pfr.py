@@ -16,6 +16,7 @@ from mmseg.utils import ConfigType
 from torch import Tensor
 
 from ..step import UDAStep
+from ..taps import DomainOutputs
 from .base import UDATerm
 
 
@@ -77,6 +78,15 @@ class PFRTerm(UDATerm):
             raise ValueError('terms.pfr.stages needs at least one stage')
         self.stages = None if stages is None else tuple(stages)
         self.pfr_loss = MODELS.build(loss)
+
+    def describe(self, outputs: DomainOutputs) -> str:
+        """The stages aligned, with their channels and sizes."""
+        chosen = select_stages(outputs.stages, self.stages)
+        indices = self.stages or tuple(range(len(outputs.stages)))
+        return 'aligns backbone stages ' + ', '.join(
+            f'{i} ({s.shape[1]} ch, {s.shape[2]}x{s.shape[3]})'
+            for i, s in zip(indices, chosen)
+        )
 
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:
         """``lambda_pfr * (L_sty + L_con)`` of the stages, each logged."""
