@@ -37,6 +37,7 @@ from mmseg_pfr.apis.infer import (
     predict_images,
 )
 from mmseg_pfr.compat.checkpoint import trust_checkpoint
+from mmseg_pfr.utils.tool_errors import require_device
 
 
 def parse_args() -> argparse.Namespace:
@@ -74,6 +75,7 @@ def shares(label: np.ndarray, classes) -> str:
 
 def main() -> None:
     args = parse_args()
+    require_device(args.device)
     require_file(args.config, 'config')
     require_file(args.checkpoint, 'checkpoint')
     if not osp.exists(args.images):

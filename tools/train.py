@@ -1,8 +1,8 @@
 """Train a segmentor (UDA or plain mmseg) from a config, mmseg's way.
 
 python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
-    [--amp [fp16|bf16]] [--cfg-options k=v ...] [--launcher pytorch]
-    [--trust-checkpoint PATH]
+    [--amp [fp16|bf16]] [--max-iters N] [--no-model-check]
+    [--cfg-options k=v ...] [--launcher pytorch] [--trust-checkpoint PATH]
 """
 
 import argparse
@@ -24,6 +24,7 @@ from mmseg_pfr.apis.outputs import describe_outputs
 from mmseg_pfr.compat.cpu_distributed import init_cpu_distributed
 from mmseg_pfr.compat.quiet import quiet_logger
 from mmseg_pfr.models.uda.nonfinite import NonFiniteLossError, stopped_message
+from mmseg_pfr.utils.tool_errors import require_cuda_for_amp
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,6 +46,19 @@ def parse_args() -> argparse.Namespace:
         help='mixed precision for every optimizer (default fp16 with '
         'dynamic loss scaling; bf16 needs no scaling)',
     )
+    parser.add_argument(
+        '--max-iters',
+        type=int,
+        metavar='N',
+        help='train N iterations, every LR schedule compressed to end at N '
+        '(validation and a checkpoint at N at the latest)',
+    )
+    parser.add_argument(
+        '--no-model-check',
+        action='store_true',
+        help='skip the check, before the first iteration, that every head '
+        'and UDA term fits what the backbone gives (one small forward)',
+    )
     add_common_args(parser)
     return parser.parse_args()
 
@@ -53,6 +67,7 @@ def main() -> None:
     args = parse_args()
     if args.resume not in (None, 'auto'):
         require_file(args.resume, 'checkpoint')
+    require_cuda_for_amp(args.amp)
     cfg = apply_cli(
         load_config(args),
         args.config,
@@ -61,6 +76,8 @@ def main() -> None:
         amp=args.amp,
         launcher=args.launcher,
         trusted=args.trust_checkpoint,
+        max_iters=args.max_iters,
+        model_check=not args.no_model_check,
     )
     init_cpu_distributed(cfg)  # no CUDA: gloo, DDP without device ids
     runner = (

@@ -17,8 +17,17 @@ from ..compat.checkpoint import (
 )
 from ..compat.checkpoint_fit import CheckpointMismatchError
 from ..compat.config_format import load_config_file
+from ..datasets.layout import DatasetLayoutError
+from ..models.uda.model_check import ModelCheckError
+from ..models.uda.pretrained import PretrainedWeightsError
+from ..utils.registry_hint import unknown_type_message
 from ..utils.tool_errors import fail, require_file
-from .resume import choose_resume_checkpoint
+from .resume import (
+    ResumeFolderError,
+    check_resume_folder,
+    choose_resume_checkpoint,
+)
+from .run_length import cap_logger_interval, shorten_run
 
 # The tools import these from here, with the rest of their command line.
 __all__ = [
@@ -39,6 +48,10 @@ USER_ERRORS = (
     CheckpointMismatchError,
     UnreadableCheckpointError,
     UntrustedCheckpointError,
+    ModelCheckError,
+    PretrainedWeightsError,
+    ResumeFolderError,
+    DatasetLayoutError,
 )
 
 AMP_DTYPES = ('fp16', 'bf16')
@@ -95,6 +108,8 @@ def apply_cli(
     amp: Optional[str] = None,
     launcher: str = 'none',
     trusted: Iterable[str] = (),
+    max_iters: Optional[int] = None,
+    model_check: bool = False,
 ) -> Config:
     """Apply the tools' command line to ``cfg`` (in place; returned).
 
@@ -109,6 +124,10 @@ def apply_cli(
         amp: ``--amp``: None, ``'fp16'`` or ``'bf16'``.
         launcher: ``--launcher``.
         trusted: ``--trust-checkpoint`` paths, fully unpickled when loaded.
+        max_iters: ``--max-iters``: train this many iterations, every
+            schedule ending there (:func:`shorten_run`).
+        model_check: Add the :class:`ModelCheckHook` (``tools/train.py``
+            unless ``--no-model-check``).
     """
     cfg.launcher = launcher
     if work_dir is not None:
@@ -121,13 +140,26 @@ def apply_cli(
     for path in trusted:
         trust_checkpoint(path)
     if resume is not None:
+        if resume == 'auto':
+            check_resume_folder(cfg.work_dir, config_path)
         chosen = choose_resume_checkpoint(cfg.work_dir, resume)
         if chosen is not None:
             cfg.resume, cfg.load_from = True, chosen
-    hooks = cfg.get('custom_hooks') or []
-    if not any(h.get('type') == 'CheckpointFitHook' for h in hooks):
-        cfg.custom_hooks = [*hooks, dict(type='CheckpointFitHook')]
+    if max_iters is not None:
+        shorten_run(cfg, max_iters)
+    if 'train_cfg' in cfg:
+        cap_logger_interval(cfg)
+    _add_hook(cfg, 'CheckpointFitHook')
+    if model_check:
+        _add_hook(cfg, 'ModelCheckHook')
     return cfg
+
+
+def _add_hook(cfg: Config, kind: str) -> None:
+    """Append a custom hook of type ``kind`` unless the config has one."""
+    hooks = cfg.get('custom_hooks') or []
+    if not any(h.get('type') == kind for h in hooks):
+        cfg.custom_hooks = [*hooks, dict(type=kind)]
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -165,12 +197,19 @@ def add_trust_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run_tool(main: Callable[[], None]) -> None:
-    """Run a tool's ``main``; a checkpoint that is unreadable, untrusted or
-    does not fit the model ends it with one line (:func:`fail`)."""
+    """Run a tool's ``main``; a mistake in what the user gave it (a
+    checkpoint that is unreadable, untrusted or does not fit, a config key
+    that does not fit the model, an unknown registered type, ...: see
+    :data:`USER_ERRORS`) ends it with one line (:func:`fail`)."""
     try:
         main()
     except USER_ERRORS as error:
         fail(str(error))
+    except KeyError as error:
+        message = unknown_type_message(error)
+        if message is None:
+            raise
+        fail(message)
 
 
 def load_config(args: argparse.Namespace) -> Config:

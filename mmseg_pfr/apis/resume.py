@@ -51,6 +51,35 @@ def _last_checkpoint(work_dir: str) -> Optional[str]:
         return file.read().strip() or None
 
 
+class ResumeFolderError(ValueError):
+    """``--resume`` without a path on a work dir that is not this
+    config's, or whose ``last_checkpoint`` points elsewhere."""
+
+
+def check_resume_folder(work_dir: str, config_path: str) -> None:
+    """Refuse to auto-resume a work dir written by another config (the
+    runner dumps the config it ran into its work dir) or whose
+    ``last_checkpoint`` names a file in another folder (a work dir copied
+    or moved: resuming would continue the other run)."""
+    if not osp.isdir(work_dir):
+        return
+    mine = osp.basename(config_path)
+    dumped = sorted(n for n in os.listdir(work_dir) if n.endswith('.py'))
+    if dumped and mine not in dumped:
+        raise ResumeFolderError(
+            f'--resume: {work_dir} was written by config {dumped[0]}, not '
+            f'{mine}; resume that run with its config, or train this one '
+            'in another folder (--work-dir)'
+        )
+    last = _last_checkpoint(work_dir)
+    if last and osp.realpath(osp.dirname(last)) != osp.realpath(work_dir):
+        raise ResumeFolderError(
+            f'--resume: {work_dir}/last_checkpoint names {last}, outside '
+            f'{work_dir} (a copied or moved work dir?); resume from a file '
+            'explicitly with --resume CHECKPOINT'
+        )
+
+
 def _candidates(work_dir: str, requested: str) -> List[str]:
     """The files to try, in order: the requested (or latest) one, then the
     numbered checkpoints before it in its folder."""

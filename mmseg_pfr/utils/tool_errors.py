@@ -23,3 +23,28 @@ def require_file(path: str, what: str) -> None:
     user (``'checkpoint'``, ``'config'``)."""
     if not osp.isfile(path):
         fail(f'{what} {path} does not exist')
+
+
+def require_device(device: str) -> None:
+    """:func:`fail` when ``device`` asks for CUDA on a machine without
+    it."""
+    import torch
+
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        fail(
+            f'--device {device}: torch {torch.__version__} sees no CUDA '
+            'device here (a CPU build, or no GPU visible); run with '
+            '--device cpu, or install a CUDA build of torch on a GPU machine'
+        )
+
+
+def require_cuda_for_amp(amp) -> None:
+    """:func:`fail` when ``--amp`` is asked for on a machine without
+    CUDA (mmengine's AmpOptimWrapper refuses it there)."""
+    import torch
+
+    if amp and not torch.cuda.is_available():
+        fail(
+            f"--amp {amp} needs a CUDA GPU (mmengine's AmpOptimWrapper "
+            'runs only there); on this machine train without --amp'
+        )

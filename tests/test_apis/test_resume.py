@@ -5,9 +5,13 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_compat.test_checkpoint_fit import log_to_captured_stdout
+from helpers import log_to_captured_stdout
 
-from mmseg_pfr.apis.resume import choose_resume_checkpoint
+from mmseg_pfr.apis.resume import (
+    ResumeFolderError,
+    check_resume_folder,
+    choose_resume_checkpoint,
+)
 from mmseg_pfr.compat.checkpoint import UnreadableCheckpointError
 
 DAMAGED = 'is not a readable torch checkpoint: it ends early'
@@ -104,3 +108,35 @@ def test_an_empty_work_dir_trains_from_0_and_says_so(tmp_path, capsys):
 def test_a_requested_file_that_does_not_exist(tmp_path):
     with pytest.raises(FileNotFoundError, match='--resume .*x.pth: no such'):
         choose_resume_checkpoint(str(tmp_path), str(tmp_path / 'x.pth'))
+
+
+def test_auto_resume_refuses_a_work_dir_of_another_config(tmp_path):
+    folder = work_dir(tmp_path, last=str(tmp_path / 'iter_6.pth'))
+    (tmp_path / 'other_config.py').write_text('model = dict()\n')
+    with pytest.raises(ResumeFolderError) as error:
+        check_resume_folder(folder, 'configs/mine.py')
+    assert str(error.value) == (
+        f'--resume: {folder} was written by config other_config.py, not '
+        'mine.py; resume that run with its config, or train this one in '
+        'another folder (--work-dir)'
+    )
+    check_resume_folder(folder, 'configs/other_config.py')  # its own: fine
+
+
+def test_auto_resume_refuses_a_last_checkpoint_in_another_folder(tmp_path):
+    elsewhere, copy = tmp_path / 'elsewhere', tmp_path / 'copy'
+    elsewhere.mkdir()
+    copy.mkdir()
+    folder = work_dir(copy, last=str(elsewhere / 'iter_6.pth'))
+    with pytest.raises(ResumeFolderError) as error:
+        check_resume_folder(folder, 'mine.py')
+    assert str(error.value) == (
+        f'--resume: {folder}/last_checkpoint names {elsewhere}/iter_6.pth, '
+        f'outside {folder} (a copied or moved work dir?); resume from a '
+        'file explicitly with --resume CHECKPOINT'
+    )
+
+
+def test_a_new_or_empty_work_dir_is_fine(tmp_path):
+    check_resume_folder(str(tmp_path / 'absent'), 'mine.py')
+    check_resume_folder(str(tmp_path), 'mine.py')

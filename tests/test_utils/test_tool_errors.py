@@ -5,8 +5,14 @@ import ast
 from pathlib import Path
 
 import pytest
+import torch
 
-from mmseg_pfr.utils.tool_errors import fail, require_file
+from mmseg_pfr.utils.tool_errors import (
+    fail,
+    require_cuda_for_amp,
+    require_device,
+    require_file,
+)
 
 PACKAGE = Path(__file__).resolve().parents[2] / 'mmseg_pfr'
 
@@ -64,3 +70,29 @@ def test_the_tools_layer_still_offers_both():
     from mmseg_pfr.apis import cli
 
     assert (cli.fail, cli.require_file) == (fail, require_file)
+
+
+def test_cuda_asked_for_without_cuda_is_one_line(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    require_device('cpu')  # no exit
+    with pytest.raises(SystemExit) as info:
+        require_device('cuda:0')
+    assert info.value.code == 2
+    assert capsys.readouterr().err == (
+        f'error: --device cuda:0: torch {torch.__version__} sees no CUDA '
+        'device here (a CPU build, or no GPU visible); run with --device '
+        'cpu, or install a CUDA build of torch on a GPU machine\n'
+    )
+    require_cuda_for_amp(None)  # no --amp: no exit
+    with pytest.raises(SystemExit):
+        require_cuda_for_amp('bf16')
+    assert capsys.readouterr().err == (
+        "error: --amp bf16 needs a CUDA GPU (mmengine's AmpOptimWrapper "
+        'runs only there); on this machine train without --amp\n'
+    )
+
+
+def test_with_cuda_nothing_is_refused(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    require_device('cuda')
+    require_cuda_for_amp('fp16')

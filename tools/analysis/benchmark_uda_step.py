@@ -31,6 +31,7 @@ from mmseg_pfr.apis.benchmark import (
     pipeline_throughput,
 )
 from mmseg_pfr.apis.cli import require_file
+from mmseg_pfr.utils.tool_errors import require_device
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,6 +66,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    require_device(args.device)
     require_file(args.config, 'config')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:

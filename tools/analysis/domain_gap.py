@@ -28,6 +28,7 @@ from mmengine.config import Config, DictAction
 from mmseg_pfr.apis.cli import require_file
 from mmseg_pfr.apis.domain_gap import gap_plot, gap_table, measure_gap
 from mmseg_pfr.apis.infer import load_model
+from mmseg_pfr.utils.tool_errors import require_device
 
 OUT_DIR = osp.join('work_dirs', 'domain_gap')
 
@@ -56,6 +57,7 @@ def main() -> None:
         help="overrides of CONFIG's data, e.g. its data_root",
     )
     args = parser.parse_args()
+    require_device(args.device)
     require_file(args.config, 'config')
     data_cfg = Config.fromfile(args.config)
     if args.cfg_options:
