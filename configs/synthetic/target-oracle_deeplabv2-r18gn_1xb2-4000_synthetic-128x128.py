@@ -4,8 +4,6 @@
 _base_ = './source-only_deeplabv2-r18gn_1xb2-4000_synthetic-128x128.py'
 train_dataloader = dict(
     dataset=dict(
-        source=dict(
-            _base_.target_train, pipeline=_base_.source_crop_pipeline
-        ),
+        source=dict(_base_.target_train, pipeline=_base_.source_crop_pipeline),
     )
 )
