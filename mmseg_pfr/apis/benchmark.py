@@ -127,7 +127,7 @@ def random_batch(
 
 def num_classes(model: torch.nn.Module) -> int:
     segmentor = getattr(model, 'segmentor', model)
-    return segmentor.decode_head.num_classes
+    return segmentor.num_classes  # the (last) decode head's
 
 
 def build_training(cfg: Config, device: str, amp: str = 'fp32'):

@@ -44,7 +44,7 @@ def gradient_norms(model, batches: Iterable[dict]) -> List[dict]:
                 sum((g**2).sum() for g in grads if g is not None)
             )
             value, total = sums.get(name, (0.0, 0.0))
-            sums[name] = (value + float(loss), total + float(norm))
+            sums[name] = (value + float(loss.detach()), total + float(norm))
     if n == 0:
         raise ValueError('gradient_norms needs at least one batch')
     seg = sums[SEG_TOTAL][1]

@@ -20,6 +20,7 @@ import mmseg_pfr  # noqa: F401
 # isort: split
 import torch
 from mmengine.config import Config, DictAction
+from mmengine.model import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmseg.registry import DATASETS, MODELS
@@ -45,7 +46,8 @@ def main() -> None:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     torch.manual_seed(cfg.get('randomness', {}).get('seed', 0))
-    model = MODELS.build(cfg.model)
+    # One process: SyncBN as BN, as mmengine's runner does.
+    model = revert_sync_batchnorm(MODELS.build(cfg.model))
     if args.checkpoint:
         load_checkpoint(model, args.checkpoint, map_location='cpu')
     else:

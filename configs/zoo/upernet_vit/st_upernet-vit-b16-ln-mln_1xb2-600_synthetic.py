@@ -1,0 +1,6 @@
+# Self-training (DACS) on the same zoo model and data as
+# pfr-adv_upernet-vit-b16-ln-mln_1xb2-600_synthetic.py.
+_base_ = './pfr-adv_upernet-vit-b16-ln-mln_1xb2-600_synthetic.py'
+model = dict(
+    _base_.self_training, _delete_=True, segmentor=_base_.model.segmentor
+)

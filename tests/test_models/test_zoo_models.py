@@ -1,0 +1,81 @@
+"""mmseg's own models, unmodified, under the UDA model: the same state-dict
+keys as mmseg builds them, PFR on the backbone's stages before any neck,
+the discriminator on their classes, the natural mistakes of wrapping one."""
+
+from pathlib import Path
+
+import pytest
+import torch
+from helpers import uda_batch
+from mmengine.config import Config
+from mmengine.model import revert_sync_batchnorm
+from mmseg.registry import MODELS
+
+from mmseg_pfr.apis.zoo import load_any_config
+from mmseg_pfr.models.uda.model_check import check_model
+from mmseg_pfr.models.uda.taps import DomainOutputs
+
+ROOT = Path(__file__).resolve().parents[2]
+TERMS = Config.fromfile(str(ROOT / 'configs/_base_/uda/terms.py'))
+# mmseg model base -> the channels of the backbone stages PFR aligns.
+ZOO = {
+    'deeplabv3plus_r50-d8.py': [256, 512, 1024, 2048],
+    'fpn_r50.py': [256, 512, 1024, 2048],  # before the FPN neck's 256s
+    'ocrnet_hr18.py': [18, 36, 72, 144],  # HRNet's branches
+    'upernet_vit-b16_ln_mln.py': [768] * 4,  # before MultiLevelNeck
+}
+
+
+def zoo_model(base: str) -> dict:
+    model = load_any_config(f'mmseg::_base_/models/{base}').model.to_dict()
+    model['pretrained'] = None
+    return model
+
+
+def wrap(segmentor: dict, recipe: str = 'pfr_adv'):
+    model = MODELS.build(dict(TERMS[recipe].to_dict(), segmentor=segmentor))
+    return revert_sync_batchnorm(model)
+
+
+@pytest.mark.parametrize('base', sorted(ZOO))
+def test_zoo_model_keeps_mmseg_keys_and_pfr_reads_its_backbone(base):
+    torch.manual_seed(0)
+    plain = MODELS.build(zoo_model(base))
+    uda = wrap(zoo_model(base))
+    assert uda.segmentor.state_dict().keys() == plain.state_dict().keys()
+    check_model(uda)
+    stages = tuple(uda.segmentor.backbone(torch.zeros(1, 3, 64, 64)))
+    assert [s.shape[1] for s in stages] == ZOO[base]
+    line = uda.pfr.describe(DomainOutputs(stages[0], stages, stages, ()))
+    assert line.startswith('aligns backbone stages 0 (')
+    # Trainable BN: the domains cannot share one forward.
+    fused, why = uda.fusion(*[torch.Size([2, 3, 64, 64])] * 2)
+    assert not fused and 'batch statistics' in why
+
+
+def test_the_discriminator_follows_the_zoo_models_classes():
+    segmentor = zoo_model('fpn_r50.py')
+    segmentor['decode_head']['num_classes'] = 150  # an ADE20K model
+    uda = wrap(segmentor)
+    assert uda.adv.discriminator.features[0].in_channels == 150
+    cfg = dict(TERMS.pfr_adv.to_dict(), segmentor=segmentor)
+    cfg['terms']['adv']['discriminator']['num_classes'] = 19
+    with pytest.raises(
+        ValueError,
+        match=r'the discriminator reads 150 class channels \(the decode '
+        r"head's output\) but its config sets num_classes=19: leave "
+        'num_classes out, and D follows the segmentor',
+    ):
+        MODELS.build(cfg)
+
+
+def test_a_data_preprocessor_without_size_or_divisor_pads_batches():
+    # mmseg's model bases leave size to their dataset configs; mmseg's own
+    # training would stop at 'only one of size and size_divisor'.
+    segmentor = zoo_model('fpn_r50.py')
+    assert 'size' not in segmentor['data_preprocessor']
+    uda = wrap(segmentor)
+    pre = uda.segmentor.data_preprocessor
+    assert (pre.size, pre.size_divisor) == (None, 1)
+    batch = uda_batch(n=2, source_size=(32, 48))['source']
+    assert pre(batch, True)['inputs'].shape == (2, 3, 32, 48)
