@@ -1,6 +1,13 @@
 from .adversarial import AdversarialTerm
 from .base import UDATerm
+from .feature_distance import FeatureDistanceTerm
 from .pfr import PFRTerm
 from .self_training import SelfTrainingTerm
 
-__all__ = ['AdversarialTerm', 'PFRTerm', 'SelfTrainingTerm', 'UDATerm']
+__all__ = [
+    'AdversarialTerm',
+    'FeatureDistanceTerm',
+    'PFRTerm',
+    'SelfTrainingTerm',
+    'UDATerm',
+]
