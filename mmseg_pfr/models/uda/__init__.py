@@ -2,6 +2,7 @@ from .teacher import MeanTeacher
 from .terms import (
     AdversarialTerm,
     FeatureDistanceTerm,
+    MaskedConsistencyTerm,
     PFRTerm,
     SelfTrainingTerm,
     UDATerm,
@@ -11,6 +12,7 @@ from .uda_segmentor import UDASegmentor
 __all__ = [
     'AdversarialTerm',
     'FeatureDistanceTerm',
+    'MaskedConsistencyTerm',
     'MeanTeacher',
     'PFRTerm',
     'SelfTrainingTerm',

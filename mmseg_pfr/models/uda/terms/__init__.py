@@ -1,12 +1,14 @@
 from .adversarial import AdversarialTerm
 from .base import UDATerm
 from .feature_distance import FeatureDistanceTerm
+from .masked_consistency import MaskedConsistencyTerm
 from .pfr import PFRTerm
 from .self_training import SelfTrainingTerm
 
 __all__ = [
     'AdversarialTerm',
     'FeatureDistanceTerm',
+    'MaskedConsistencyTerm',
     'PFRTerm',
     'SelfTrainingTerm',
     'UDATerm',
