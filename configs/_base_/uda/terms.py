@@ -63,6 +63,61 @@ mean_teacher = dict(
     pseudo_weight_ignore_top=0,
     pseudo_weight_ignore_bottom=0,
 )
+# Thing-class ImageNet feature distance (DAFormer, CVPR 2022; its
+# configs/_base_/uda/dacs_a999_fdthings.py): lambda_fd L_fd between the
+# student's last backbone stage and that of a frozen copy of the
+# ImageNet-pretrained backbone (the segmentor backbone's init_cfg, which
+# must be set), on source cells of the thing classes.
+fd = dict(
+    type='FeatureDistanceTerm',
+    weight=0.005,  # lambda_fd: DAFormer's imnet_feature_dist_lambda
+    # Cityscapes' thing classes (traffic light, sign, person ... bicycle):
+    # DAFormer's imnet_feature_dist_classes; None compares every cell.
+    classes=(6, 7, 11, 12, 13, 14, 15, 16, 17, 18),
+    # A feature cell keeps a class covering >= 75% of its pixels:
+    # DAFormer's imnet_feature_dist_scale_min_ratio.
+    min_ratio=0.75,
+    stage=-1,  # the bottleneck (last) stage, DAFormer's feat[-1]
+)
+# Masked image consistency (MIC, CVPR 2023; its
+# seg/configs/mic/gtaHR2csHR_mic_hrda.py): the student on the
+# colour-augmented target image with blocks masked learns the teacher's
+# pseudo-labels of the full image (mask_mode='separatetrgaug', the same
+# teacher and threshold as self-training: mask_alpha='same').
+mic = dict(
+    type='MaskedConsistencyTerm',
+    weight=1.0,  # lambda_mic: MIC's mask_lambda
+    mask_ratio=0.7,  # share of blocks masked: MIC's mask_ratio
+    # Block size: MIC's 64 px at HRDA's 1024-row crops of full-resolution
+    # images and 32 px at DAFormer's 512-row crops of half-resolution ones
+    # (its seg/experiments.py, experiment 81), i.e. 64 * H / 1024 for
+    # input height H; reference_height=None keeps block_size at any size.
+    block_size=64,
+    reference_height=1024,
+    # The colour jitter and blur before masking: the same settings as the
+    # self-training's ClassMix (MIC reads DACS's color_jitter_*).
+    augment=dict(
+        type='StrongAugment',
+        color_jitter_strength=0.2,
+        color_jitter_prob=0.8,
+        blur_prob=0.5,
+        blur_sigma=(0.15, 1.15),
+    ),
+)
+# AdaptSegNet's multi-level variant (train_gta2cityscapes_multi.py): a
+# second classifier on conv4_x (the segmentor's auxiliary_head, trained
+# on the source with loss_weight = lambda_seg 0.1) read by a second D
+# with its own optimizer, optim_wrapper.adv_aux; lambda_adv1 2e-4 on the
+# auxiliary level beside lambda_adv2 1e-3 on the main one (adv).
+adv_aux = dict(adv, weight=0.0002, head='auxiliary')
+# DAFormer's teacher: EMA 0.999 (its a999) and the pseudo-label crop
+# (pseudo_weight_ignore_top/bottom 15/120 at 512-row Cityscapes crops).
+daformer_teacher = dict(
+    mean_teacher,
+    alpha=0.999,
+    pseudo_weight_ignore_top=15,
+    pseudo_weight_ignore_bottom=120,
+)
 # The recipes: the UDA model without its segmentor.
 source_only = dict(
     type='UDASegmentor',
@@ -80,6 +135,17 @@ adaptsegnet = dict(source_only, terms=dict(adv=dict(adv, weight=0.001)))
 pfr_only = dict(source_only, terms=dict(pfr=pfr))
 self_training = dict(source_only, teacher=mean_teacher, terms=dict(st=st))
 pfr_self_training = dict(self_training, terms=dict(st=st, pfr=pfr))
+adaptsegnet_multilevel = dict(
+    source_only, terms=dict(adv=dict(adv, weight=0.001), adv_aux=adv_aux)
+)
+# DAFormer's UDA terms (self-training, feature distance, its teacher); its
+# warm-up schedule and rare-class sampling are in the schedule and data.
+daformer = dict(
+    source_only, teacher=daformer_teacher, terms=dict(st=st, fd=fd)
+)
+mic_daformer = dict(daformer, terms=dict(st=st, fd=fd, mic=mic))
+pfr_daformer = dict(daformer, terms=dict(st=st, fd=fd, pfr=pfr))
+pfr_mic_daformer = dict(daformer, terms=dict(st=st, fd=fd, mic=mic, pfr=pfr))
 # The segmentor and each term's D are updated by different optimizers in
 # separate backward passes, so each is wrapped in its own DDP on many GPUs.
 model_wrapper_cfg = dict(
