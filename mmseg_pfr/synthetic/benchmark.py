@@ -161,6 +161,40 @@ def weights_only(checkpoint: str, out: str) -> str:
     return out
 
 
+def fitted_warm_start(checkpoint: str, config: str) -> str:
+    """The warm start's weights keyed for ``config``'s model: a plain mmseg
+    warm start fine-tuned by a UDA model gets its keys under
+    ``segmentor.`` (the UDA model holds the plain segmentor there), a UDA
+    warm start fine-tuned by a plain model keeps only its segmentor's
+    weights, unprefixed. Writes the refitted file beside the original
+    once; returns the file to load."""
+    from mmengine.config import Config
+
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    weights = state['state_dict']
+    prefixed = any(k.startswith(SEGMENTOR) for k in weights)
+    uda = bool(weights) and (
+        Config.fromfile(config).model.get('type') == 'UDASegmentor'
+    )
+    if not weights or uda == prefixed:
+        return checkpoint
+    if uda:
+        weights = {SEGMENTOR + k: v for k, v in weights.items()}
+    else:
+        weights = {
+            k[len(SEGMENTOR) :]: v
+            for k, v in weights.items()
+            if k.startswith(SEGMENTOR)
+        }
+    out = osp.splitext(checkpoint)[0] + ('_uda.pth' if uda else '_plain.pth')
+    if not osp.exists(out):
+        torch.save({**state, 'state_dict': weights}, out)
+    return out
+
+
+SEGMENTOR = 'segmentor.'
+
+
 def train(
     config: str,
     seed: int,
@@ -371,7 +405,8 @@ def _fine_tune(
     if record is None:
         load_from = None
         if row.warm_start is not None:
-            load_from = warm[row.warm_start, seed].result()['checkpoint']
+            checkpoint = warm[row.warm_start, seed].result()['checkpoint']
+            load_from = fitted_warm_start(checkpoint, row.config)
         record = runner(
             row.name, row.config, seed, setup, warm_start=warm_config,
             load_from=load_from, device=device,

@@ -16,6 +16,7 @@ from mmseg_pfr.synthetic.benchmark import (
     Setup,
     check_device,
     existing,
+    fitted_warm_start,
     last_metrics,
     relative,
     run_command,
@@ -289,3 +290,30 @@ def test_a_reused_record_of_a_changed_config_is_noted(setup, tmp_path):
     run_table(one, [0], setup, runner=FakeRunner(), log=notes.append)
     assert notes == ['source only seed 0: target val mIoU 36.00, '
                      'source val mIoU 36.00']  # fmt: skip
+
+
+def test_warm_starts_are_refitted_between_plain_and_uda_models(tmp_path):
+    plain, uda = tmp_path / 'plain.py', tmp_path / 'uda.py'
+    plain.write_text("model = dict(type='EncoderDecoder')\n")
+    uda.write_text("model = dict(type='UDASegmentor')\n")
+    meta = dict(seed=0)
+    w = torch.ones(1)
+    torch.save(dict(state_dict={'backbone.w': w}, meta=meta),
+               tmp_path / 'p.pth')  # fmt: skip
+    assert fitted_warm_start(str(tmp_path / 'p.pth'), str(plain)) == str(
+        tmp_path / 'p.pth'
+    )
+    out = fitted_warm_start(str(tmp_path / 'p.pth'), str(uda))
+    assert out == str(tmp_path / 'p_uda.pth')
+    saved = torch.load(out, weights_only=True)
+    assert list(saved['state_dict']) == ['segmentor.backbone.w']
+    assert saved['meta'] == meta
+    both = {'segmentor.backbone.w': w, 'terms.adv.discriminator.w': w}
+    torch.save(dict(state_dict=both, meta=meta), tmp_path / 'u.pth')
+    assert fitted_warm_start(str(tmp_path / 'u.pth'), str(uda)) == str(
+        tmp_path / 'u.pth'
+    )
+    out = fitted_warm_start(str(tmp_path / 'u.pth'), str(plain))
+    assert list(torch.load(out, weights_only=True)['state_dict']) == [
+        'backbone.w'
+    ]
