@@ -106,3 +106,44 @@ def test_readme_test_command_is_what_ci_runs():
     assert extracted == readme_test_command()
     assert extracted.startswith('pip install torch==2.13.0 -e ".[tests]"')
     assert extracted.endswith('&& python -m pytest -q')
+
+
+# A block that shows a shipped config, and a command the docs promise runs.
+CONFIG_BLOCK = re.compile(
+    r'^<!-- docs:config (\S+) -->\n```python\n(.*?)^```', re.M | re.S
+)
+RUN_BLOCK = re.compile(r'^<!-- docs:run -->\n```bash\n(.*?)^```', re.M | re.S)
+
+
+def code_of(config: Path) -> str:
+    """A config file's text without its comment lines."""
+    lines = config.read_text().splitlines()
+    return '\n'.join(x for x in lines if not x.startswith('#')).strip()
+
+
+@pytest.mark.parametrize('page', PAGES, ids=page_id)
+def test_config_blocks_are_the_shipped_configs(page):
+    for path, block in CONFIG_BLOCK.findall(page.read_text()):
+        assert block.strip() == code_of(ROOT / path), path
+
+
+def run_blocks() -> List[Tuple[str, str]]:
+    return [
+        (page_id(page), command.strip())
+        for page in PAGES
+        for command in RUN_BLOCK.findall(page.read_text())
+    ]
+
+
+def test_pages_mark_blocks_to_check():
+    text = (ROOT / 'docs/own_backbone.md').read_text()
+    assert len(CONFIG_BLOCK.findall(text)) == 2
+    assert len(RUN_BLOCK.findall(text)) == 1
+
+
+@pytest.mark.parametrize('page, command', run_blocks())
+def test_run_blocks_run(page, command):
+    result = subprocess.run(
+        command, shell=True, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, f'{page}: {command}\n{result.stderr}'

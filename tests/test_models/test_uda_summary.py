@@ -49,8 +49,8 @@ def test_batchnorm_in_training_mode_is_said_with_its_consequence(capsys):
     )
     assert lines[2] == (
         'BatchNorm: 22 layers (first segmentor.backbone.stem.1) normalise '
-        'with batch statistics, and their running statistics are updated '
-        'by target images too (their norm_eval=False)'
+        'with batch statistics in training, and target images update their '
+        'running statistics too'
     )
 
 

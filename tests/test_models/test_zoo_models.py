@@ -23,6 +23,9 @@ ZOO = {
     'fpn_r50.py': [256, 512, 1024, 2048],  # before the FPN neck's 256s
     'ocrnet_hr18.py': [18, 36, 72, 144],  # HRNet's branches
     'upernet_vit-b16_ln_mln.py': [768] * 4,  # before MultiLevelNeck
+    'segformer_mit-b0.py': [32, 64, 160, 256],
+    'upernet_swin.py': [96, 192, 384, 768],
+    'twins_pcpvt-s_upernet.py': [64, 128, 320, 512],
 }
 
 

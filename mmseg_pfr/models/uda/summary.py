@@ -35,8 +35,8 @@ def describe_forward(model, step: UDAStep) -> List[str]:
     if updated:
         lines.append(
             f'BatchNorm: {len(updated)} layers (first {updated[0]}) '
-            'normalise with batch statistics, and their running statistics '
-            'are updated by target images too (their norm_eval=False)'
+            'normalise with batch statistics in training, and target '
+            'images update their running statistics too'
         )
     else:
         lines.append(
