@@ -18,9 +18,7 @@ model = dict(
 )
 optim_wrapper = dict(
     segmentor=dict(
-        paramwise_cfg=dict(
-            custom_keys={'auxiliary_head': dict(lr_mult=10.0)}
-        )
+        paramwise_cfg=dict(custom_keys={'auxiliary_head': dict(lr_mult=10.0)})
     ),
     adv_aux=_base_.optim_wrapper.adv,
 )
