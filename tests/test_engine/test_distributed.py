@@ -28,6 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 UDA_CHILDREN = frozenset({'segmentor', 'adv'})
 
 
+def mic_model_cfg(**segmentor_kwargs) -> dict:
+    """The toy model with self-training and MIC's masked consistency."""
+    cfg = uda_model_cfg(lambda_st=1.0, self_training=True, **segmentor_kwargs)
+    cfg.terms.mic = dict(type='MaskedConsistencyTerm')
+    return cfg
+
+
 @dataclass(frozen=True)
 class DDPCase:
     """A model trained on two ranks: ``overrides`` merge into the toy
@@ -40,6 +47,8 @@ class DDPCase:
     overrides: dict
     children: FrozenSet[str] = UDA_CHILDREN
     dataset: Optional[Callable[[Path], dict]] = None
+    # Log keys the run must show (the terms it trains).
+    logged: FrozenSet[str] = frozenset()
 
 
 CASES = {
@@ -61,6 +70,16 @@ CASES = {
     'rare_class_sampling': DDPCase(
         dict(model=dict(segmentor=tiny_segmentor_cfg(num_classes=19))),
         dataset=lambda folder: rare_class_uda_cfg(folder, crop=(32, 32)),
+    ),
+    # Rare-class sampling with self-training and MIC: the student also
+    # forwards the mixed and the masked target images through its DDP
+    # wrapper before one backward; each rank masks its own images (its own
+    # random stream) and labels them with the one shared teacher.
+    'mic_rare_class_sampling': DDPCase(
+        dict(model=mic_model_cfg(num_classes=19)),
+        children=UDA_CHILDREN | {'teacher'},
+        dataset=lambda folder: rare_class_uda_cfg(folder, crop=(32, 32)),
+        logged=frozenset({'mic.loss_ce', 'st.loss_ce'}),
     ),
 }
 
@@ -119,6 +138,7 @@ def test_two_ranks_keep_identical_weights(tmp_path, case):
         assert torch.isfinite(value).all(), key
         assert torch.equal(value, rank1[key]), key
     assert 'loss: nan' not in log
+    assert all(f'{key}: ' in log for key in case.logged), log[-3000:]
     if case.dataset is not None:
         check_ranks_drew_one_stream(cfg, tmp_path / 'samples.log')
 
