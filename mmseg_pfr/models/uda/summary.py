@@ -4,6 +4,7 @@ update BatchNorm statistics, and what each term reads."""
 
 from typing import List
 
+from .fusion import batch_statistics_modules
 from .step import UDAStep
 
 
@@ -31,7 +32,7 @@ def describe_forward(model, step: UDAStep) -> List[str]:
     )
     how = 'as one batch' if fused else 'separately'
     lines = [f'forward: source and target {how}: {why}']
-    updated = model.batch_statistics_modules()
+    updated = batch_statistics_modules(model.inner_segmentor)
     if updated:
         lines.append(
             f'BatchNorm: {len(updated)} layers (first {updated[0]}) '

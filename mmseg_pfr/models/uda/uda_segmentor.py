@@ -23,20 +23,15 @@ from mmengine.optim import OptimWrapperDict
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList, add_prefix
 from torch import Tensor
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from .config_errors import check_arguments
+from .fusion import fusion
 from .nonfinite import check_nonfinite_policy, may_update, skipped_count
 from .pretrained import weights_error
+from .segmentation_loss import segmentation_loss
 from .step import UDAStep, current_iteration
 from .summary import describe
-from .taps import (
-    DomainOutputs,
-    SegmentorTaps,
-    auxiliary_heads,
-    check_segmentor,
-    decode_heads,
-)
+from .taps import DomainOutputs, SegmentorTaps, check_segmentor
 from .terms.base import UDATerm
 
 RESERVED = ('segmentor', 'teacher', 'data_preprocessor')
@@ -309,7 +304,7 @@ class UDASegmentor(BaseModel):
         """The weighted terms of the segmentor's objective on preprocessed
         batches, and the step the terms' own updates read next."""
         step = self.forward_step(source, target)
-        losses = self.segmentation_loss(step)
+        losses = segmentation_loss(step)
         for name, term in self.active_terms():
             losses.update(add_prefix(term.loss(step), name))
         return losses, step
@@ -355,62 +350,11 @@ class UDASegmentor(BaseModel):
     def fusion(
         self, source_shape: torch.Size, target_shape: torch.Size
     ) -> Tuple[bool, str]:
-        """Whether the two domains are forwarded as one batch, and why."""
-        if not self.fuse_forward:
-            return False, 'fuse_forward=False'
-        if tuple(source_shape[1:]) != tuple(target_shape[1:]):
-            return False, (
-                f'the crops differ (source {tuple(source_shape[2:])}, '
-                f'target {tuple(target_shape[2:])})'
-            )
-        mixing = self.batch_statistics_modules()
-        if mixing:
-            return False, (
-                f'{mixing[0]} normalises with batch statistics (BatchNorm '
-                'in training mode), which would mix the domains'
-            )
-        return True, 'the crops match and no layer mixes samples'
-
-    def batch_statistics_modules(self) -> List[str]:
-        """The layers of the forward path that normalise with batch
-        statistics (BatchNorm in training mode): a fused batch would mix
-        the domains there, and target images update their running
-        statistics. Frozen BN, LayerNorm and GroupNorm do neither."""
-        seg = self.inner_segmentor
-        parts = dict(backbone=seg.backbone)
-        if seg.with_neck:
-            parts['neck'] = seg.neck
-        parts['decode_head'] = seg.decode_head
-        return [
-            f'segmentor.{part}.{name}'.rstrip('.')
-            for part, module in parts.items()
-            for name, m in module.named_modules()
-            if isinstance(m, _BatchNorm) and m.training
-        ]
-
-    def segmentation_loss(self, step: UDAStep) -> Dict[str, Tensor]:
-        """``L_seg`` on the labelled source: each decode head's loss on the
-        logits already computed (``decode.*``; ``decode_<i>.*`` in a
-        cascade, as mmseg names them), and the auxiliary heads' losses
-        (``aux.*`` / ``aux_<i>.*``)."""
-        out, samples = step.outputs['source'], step.source_samples
-        heads = decode_heads(step.segmentor)
-        losses = {}
-        for i, head in enumerate(heads):
-            prefix = 'decode' if len(heads) == 1 else f'decode_{i}'
-            losses.update(
-                add_prefix(
-                    head.loss_by_feat(out.head_logits[i], samples), prefix
-                )
-            )
-        aux = auxiliary_heads(step.segmentor)
-        for i, head in enumerate(aux):
-            prefix = 'aux' if len(aux) == 1 else f'aux_{i}'
-            logits = step.auxiliary_logits('source', i)
-            losses.update(
-                add_prefix(head.loss_by_feat(logits, samples), prefix)
-            )
-        return losses
+        """Whether the two domains are forwarded as one batch, and why
+        (:func:`.fusion.fusion`)."""
+        return fusion(
+            self.inner_segmentor, self.fuse_forward, source_shape, target_shape
+        )
 
     def forward(
         self,
