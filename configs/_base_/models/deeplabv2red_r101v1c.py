@@ -9,7 +9,10 @@
 # - BatchNorm trained (requires_grad=True, norm_eval=False): batch
 #   statistics of each forward (source, target, mixed: so the domains are
 #   forwarded separately), running statistics updated by all of them. Use
-#   SyncBN on more than one GPU, as DAFormer's batch is 2 per GPU;
+#   SyncBN on more than one GPU, as DAFormer's batch is 2 per GPU. (Our
+#   mean teacher predicts in eval mode, with the running statistics it
+#   copies from the student; DAFormer's runs in training mode, with the
+#   target batch's statistics);
 # - the source cross-entropy is a mean over all pixels, ignored ones
 #   counting 0 (mmseg 0.x's default, which DAFormer uses).
 _base_ = './deeplabv2_r101v1c.py'
