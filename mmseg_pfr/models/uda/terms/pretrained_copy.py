@@ -79,7 +79,8 @@ def read_state_dict(init_cfg: dict) -> Dict[str, Tensor]:
             checkpoint, map_location=init_cfg.get('map_location', 'cpu')
         )
     except OSError as error:
-        raise type(error)(
+        # A plain OSError: urllib's HTTPError takes other arguments.
+        raise OSError(
             f'the pretrained weights {checkpoint} ({INIT_KEY}.checkpoint) '
             f'could not be loaded ({type(error).__name__}: {error}): '
             'download them where there is a network and point the key at '
