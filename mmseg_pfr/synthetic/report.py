@@ -210,14 +210,18 @@ def provenance(records: Sequence[dict]) -> str:
         f'{name} {_minutes(runs, *cpu):.1f} ({_minutes(runs, *wall):.1f})'
         for name, runs in sorted(by_config.items())
     )
-    total = sum(
-        _minutes(runs, *cpu) * len(runs) for runs in by_config.values()
+    timed = [runs for runs in by_config.values()
+             if not math.isnan(_minutes(runs, *cpu))]  # fmt: skip
+    total = sum(_minutes(runs, *cpu) * len(runs) for runs in timed)
+    untimed = len(by_config) - len(timed)
+    note = f' ({untimed} config(s) without a CPU time left out)' * bool(
+        untimed
     )
     return (
         f'Runs: {len(records)}; commits: {", ".join(commits)}; devices: '
         f'{", ".join(devices)}. Minutes per run, CPU (wall), training and '
         f'scoring: {per_config}. CPU time of all runs (a missing time taken '
-        f"as its config's mean): {total:.0f} min.\n"
+        f"as its config's mean){note}: {total:.0f} min.\n"
     )
 
 
