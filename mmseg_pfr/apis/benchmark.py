@@ -6,7 +6,8 @@ them, the inputs are random images (and labels) of the config's crop sizes,
 and one "step" is the model's whole ``train_step`` (data preprocessing,
 forward, losses, backward passes and optimizer steps of every network), so
 the figures compare with the plain-PyTorch anchor
-(``shared/bench/gpu_anchor.py``) doing the same work.
+(``gpu_anchor.py``, not shipped here; docs/benchmarks.md) doing the same
+work.
 """
 
 import itertools

@@ -1,6 +1,7 @@
 """Time the full training step of any config (ours or a stock mmseg one) on
-random inputs, one JSON line per run in the form of
-shared/bench/gpu_anchor.py, so the two compare row by row.
+random inputs, one JSON line per run in the form of the plain-PyTorch
+reference script (gpu_anchor.py, not shipped here; docs/benchmarks.md), so
+the two compare row by row.
 
     python tools/analysis/benchmark_uda_step.py CONFIG [--device cpu|cuda]
         [--amp fp32 bf16 fp16] [--iters N] [--warmup W] [--crop H W]

@@ -7,7 +7,7 @@
 #   bash tools/analysis/gpu_benchmark.sh [OUT_DIR]
 #
 # Writes OUT_DIR/benchmarks_gpu.md (default docs/) with the card, the
-# versions and the date. On the device tool's machine (torch, no network):
+# versions and the date. On a GPU machine without network (torch only):
 # carry .bench/gpu_anchor.py and the wheels of mmengine, mmcv-lite,
 # mmsegmentation, addict, yapf, termcolor, prettytable, wcwidth,
 # platformdirs, ftfy and regex in .whl (see docs/benchmarks.md).

@@ -7,7 +7,7 @@ source features towards the target's in both::
     L_pfr = sum_i w_i * (w_sty * ||S^i_s - S^i_t||^2
                          + w_con * ||C^i_s - C^i_t||^2)
 
-Where the paper is silent (DESIGN.md section 2):
+Where the paper is silent (our decisions, each an option):
 
 - The Gram matrix, as in Gatys et al. (whom the paper cites for style), is
   normalised by the number of positions: ``G = F F^T / (H W)`` with F the
