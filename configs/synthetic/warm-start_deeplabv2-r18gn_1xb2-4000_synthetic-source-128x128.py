@@ -6,7 +6,7 @@
 # decay 5e-4), poly(0.9). No target image is seen. Every v3 row of a seed
 # fine-tunes the network it makes (synthetic_benchmark.py passes it as
 # load_from).
-_base_ = './source-only_deeplabv2-r18gn_1xb2-4000_synthetic-128x128.py'
+_base_ = './source-only_deeplabv2-r18gn_1xb2-5000_synthetic-128x128.py'
 max_iters = _base_.warm_start_iters
 poly = dict(_base_.poly, end=max_iters)
 param_scheduler = dict(segmentor=[poly])

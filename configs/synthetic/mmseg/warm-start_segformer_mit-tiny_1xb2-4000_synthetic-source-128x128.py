@@ -3,7 +3,7 @@
 # flips and PhotoMetricDistortion), as a plain mmseg model. From random
 # weights the fine-tuning rate (6e-5, for ImageNet-pretrained MiT) would
 # hardly move the network: 10 times that rate, the rest of the recipe kept.
-_base_ = './segformer_mit-tiny_1xb2-4000_synthetic-128x128.py'
+_base_ = './segformer_mit-tiny_1xb2-5000_synthetic-128x128.py'
 iters = _base_.warm_start_iters
 optim_wrapper = dict(optimizer=dict(lr=6e-4))
 param_scheduler = [

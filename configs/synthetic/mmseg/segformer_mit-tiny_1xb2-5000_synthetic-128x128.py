@@ -8,7 +8,7 @@
 # (schedules of configs/segformer: AdamW lr 6e-5, betas (0.9, 0.999),
 # weight decay 0.01, head lr x10, no decay on norms and position blocks,
 # poly(1.0) after a linear warm-up; the warm-up's 1500 of 160k iterations
-# scaled to 40 of 4000).
+# scaled to 40 of 5000).
 _base_ = [
     'mmseg::_base_/models/segformer_mit-b0.py',
     './_base_/plain_v3.py',

@@ -1,11 +1,11 @@
-# The SegFormer row's UDA version: the plain mmseg model of
-# segformer_mit-tiny_* unchanged under UDASegmentor with mean-teacher
+# The DeepLabV3+ row's UDA version: the plain mmseg model of
+# deeplabv3plus_r18gn_* unchanged under UDASegmentor with mean-teacher
 # self-training (DACS/DAFormer settings, _base_/uda/terms.py), fine-tuning
 # the same plain warm start (the benchmark refits its keys), with the plain
 # row's optimizer and schedule keyed by the segmentor, and the target train
 # split at protocol v3's crops and flips beside the source.
 _base_ = [
-    './segformer_mit-tiny_1xb2-4000_synthetic-128x128.py',
+    './deeplabv3plus_r18gn_1xb2-5000_synthetic-128x128.py',
     '../../_base_/uda/terms.py',
 ]
 model = dict(_base_.self_training, _delete_=True, segmentor=_base_.model)

@@ -1,6 +1,6 @@
 # Benchmark row under protocol v3 (docs/synthetic_benchmark.md): the demo's
 # PFR + adv (the paper's weights; configs/demo/pfr-adv_*) fine-tuned for
-# 4000 iterations on 128x128 crops with flips, scored on 400 val images.
+# 5000 iterations on 128x128 crops with flips, scored on 400 val images.
 # Every other v3 row changes only the model, as the demo rows do. The
 # benchmark passes each seed's warm start with load_from (made by
 # warm-start_deeplabv2-r18gn_1xb2-4000_synthetic-source-128x128.py).
