@@ -66,9 +66,9 @@ class Spec:
     oracle: Optional[str] = None
 
 
-def _v3(name: str, stem: str) -> Row:
+def _v3(name: str, stem: str, baseline: Optional[str] = None) -> Row:
     config = f'{V3}/{stem}_deeplabv2-r18gn_{SIZE}-128x128.py'
-    return Row(name, config, 'warm start')
+    return Row(name, config, 'warm start', baseline)
 
 
 def _stock(family: str, stem: str) -> List[Row]:
@@ -115,6 +115,27 @@ def calibration_spec() -> Spec:
     keep = ('source only', 'AdaptSegNet', 'self-training', 'target oracle')
     rows = [r for r in spec.rows if r.name in keep]
     return Spec(rows, {'warm start': WARM_START_V3}, spec.oracle)
+
+
+def recipe_spec() -> Spec:
+    """The modern recipe's pieces (docs/uda_recipe.md) on protocol v3:
+    each piece against the row it adds to, and PFR added to the recipe."""
+    st = 'self-training'
+    rows = [
+        _v3('source only', 'source-only'),
+        _v3('AdaptSegNet', 'adaptsegnet'),
+        _v3('AdaptSegNet multi-level', 'adaptsegnet-multilevel',
+            'AdaptSegNet'),
+        _v3(st, 'st'),
+        _v3('self-training + warm-up', 'st-warmup', st),
+        _v3('self-training + rare-class sampling', 'st-rcs', st),
+        _v3('self-training + MIC', 'st-mic', st),
+        _v3('recipe (self-training + warm-up + RCS + MIC)', 'st-recipe', st),
+        _v3('PFR + recipe', 'pfr-st-recipe',
+            'recipe (self-training + warm-up + RCS + MIC)'),
+        _v3('target oracle', 'target-oracle'),
+    ]  # fmt: skip
+    return complete(Spec(rows, {'warm start': WARM_START_V3}))
 
 
 def parse_entries(

@@ -14,6 +14,7 @@ from mmseg_pfr.synthetic.rows import (
     default_spec,
     load_spec,
     parse_entries,
+    recipe_spec,
     resolve,
 )
 
@@ -123,6 +124,27 @@ def test_built_in_rows_exist_and_calibration_has_no_pfr_row():
     assert names == ['source only', 'AdaptSegNet', 'self-training',
                      'target oracle']  # fmt: skip
     assert all(r.baseline == 'source only' for r in calibration.rows)
+
+
+def test_recipe_rows_measure_each_piece_against_what_it_adds_to():
+    spec = recipe_spec()
+    for row in spec.rows:
+        assert (ROOT / row.config).is_file(), row.config
+    baseline = {r.name: r.baseline for r in spec.rows}
+    recipe = 'recipe (self-training + warm-up + RCS + MIC)'
+    assert baseline == {
+        'source only': 'source only',
+        'AdaptSegNet': 'source only',
+        'AdaptSegNet multi-level': 'AdaptSegNet',
+        'self-training': 'source only',
+        'self-training + warm-up': 'self-training',
+        'self-training + rare-class sampling': 'self-training',
+        'self-training + MIC': 'self-training',
+        recipe: 'self-training',
+        'PFR + recipe': recipe,
+        'target oracle': 'source only',
+    }
+    assert spec.oracle == 'target oracle'
 
 
 def test_configs_resolve_from_the_repository(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ seeds and over val images, verdicts, per-class IoU) and one chart rebuilt
 from those files.
 
     python tools/analysis/synthetic_benchmark.py [NAME=CONFIG ...]
-        [--rows FILE | --calibration] [--warm-start CONFIG|none]
+        [--rows FILE | --calibration | --recipe] [--warm-start CONFIG|none]
         [--seeds 0 1 2] [--jobs 2] [--device cpu|cuda]
         [--results benchmarks/synthetic/v3]
         [--work-dir work_dirs/synthetic_benchmark]
@@ -14,7 +14,8 @@ from those files.
 
 Rows: the README's table by default (our rows under protocol v3 and the
 stock mmseg rows: mmseg_pfr/synthetic/rows.py); ``--calibration`` the four
-rows protocol v3 was calibrated on; ``NAME=CONFIG`` entries (each
+rows protocol v3 was calibrated on; ``--recipe`` the modern recipe's
+pieces, each against the row it adds to; ``NAME=CONFIG`` entries (each
 fine-tuning ``--warm-start``, by default protocol v3's) or ``--rows FILE``
 (JSON, YAML or .py: warm starts, rows, baselines) for any other list.
 Each run computes on one thread; ``--jobs N`` runs N at a time (2 on a
@@ -53,6 +54,7 @@ from mmseg_pfr.synthetic.rows import (  # noqa: E402
     default_spec,
     load_spec,
     parse_entries,
+    recipe_spec,
     resolve,
 )
 
@@ -70,6 +72,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--calibration',
         action='store_true',
         help='the four rows protocol v3 was calibrated on',
+    )
+    rows.add_argument(
+        '--recipe',
+        action='store_true',
+        help="the modern recipe's pieces, each against the row it adds to",
     )
     parser.add_argument(
         '--warm-start',
@@ -114,6 +121,8 @@ def spec_of(args: argparse.Namespace):
         return load_spec(args.rows)
     if args.calibration:
         return calibration_spec()
+    if args.recipe:
+        return recipe_spec()
     if args.entries:
         warm = None if args.warm_start == 'none' else args.warm_start
         return parse_entries(args.entries, warm)
