@@ -3,7 +3,7 @@
 ``source`` imitates GTA5 (a game: sunny Los Angeles, clean saturated colours,
 hard shadows, crisp repeating textures, no camera artefacts, many camera
 rigs) and ``target`` imitates Cityscapes (a real car-mounted camera in
-overcast German cities: dim, desaturated, greenish, soft light, lens blur,
+overcast German cities: dim, muted palette, greenish, soft light,
 vignetting, sensor noise, compression, fixed camera with the ego hood in
 view, narrower streets with more pedestrians and cyclists). Both draw the
 same kinds of street scenes with the same classes and geometry, so labels
