@@ -154,7 +154,7 @@ def gains_table(lines: Sequence[Line]) -> str:
         gain = line.gain
         per_seed = ', '.join(f'{g:+.2f}' for g in gain.per_seed)
         boot = ', '.join(_interval(b) for b in gain.bootstrap)
-        share = '-' if line.share is None else f'{100 * line.share:.0f} %'
+        share = '-' if line.share is None else f'{round(100 * line.share)} %'
         out.append(
             f'| {line.name} | {line.baseline} | {per_seed} '
             f'| {gain.mean:+.2f} {_interval(gain.seed_interval, "(1 seed)")} '
