@@ -14,21 +14,5 @@ model = dict(
         pfr=_base_.pfr,
     ),
 )
-optim_wrapper = dict(
-    adv=dict(
-        type='OptimWrapper',
-        optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99)),
-    )
-)
-param_scheduler = dict(
-    adv=[
-        dict(
-            type='PolyLR',
-            eta_min=0.0,
-            power=0.9,
-            begin=0,
-            end=_base_.fine_tune_iters,
-            by_epoch=False,
-        )
-    ]
-)
+optim_wrapper = dict(adv=_base_.d_optim_wrapper)
+param_scheduler = dict(adv=[_base_.d_poly])

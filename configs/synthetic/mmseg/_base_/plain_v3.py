@@ -77,3 +77,17 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'),
 )
+# The UDA rows' discriminator optimizer and schedule (PFR + adv): the demo's
+# (AdaptSegNet's Adam, poly(0.9)) over the miniature's length.
+d_optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99)),
+)
+d_poly = dict(
+    type='PolyLR',
+    eta_min=0.0,
+    power=0.9,
+    begin=0,
+    end=_base_.fine_tune_iters,
+    by_epoch=False,
+)
