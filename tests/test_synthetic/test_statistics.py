@@ -10,6 +10,7 @@ import pytest
 import torch
 from mmseg.evaluation import IoUMetric
 
+from mmseg_pfr.synthetic.report import Line, gains_table
 from mmseg_pfr.synthetic.statistics import (
     ADAPTS,
     HURTS,
@@ -146,3 +147,11 @@ def gain(seed_interval, *bootstrap):
 )
 def test_verdict_at_its_edges(value, expected):
     assert verdict(value) == expected
+
+
+def test_a_share_of_the_gap_just_below_zero_prints_as_0_percent():
+    """Rounded to whole per cent, -0.4 % is 0 %, not '-0 %'."""
+    gain = Gain([-0.1, 0.0, -0.05], None, [None, None, None])
+    line = Line('PFR only', False, {}, 'source only', gain, -0.004)
+    row = gains_table([line]).splitlines()[-1]
+    assert '| 0 % |' in row and '-0 %' not in row
