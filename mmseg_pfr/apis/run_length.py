@@ -19,8 +19,9 @@ def shorten_run(cfg: Config, max_iters: int) -> None:
     """Train ``max_iters`` iterations, every schedule compressed to end at
     ``max_iters`` (each scheduler's ``begin``/``end`` scaled by one factor,
     so warm-up and decay keep their proportions), and validation and
-    checkpoints no later than the last iteration. ``cfg`` is changed in
-    place."""
+    checkpoints no later than the last iteration; a span compressed below
+    one iteration keeps one (mmengine refuses ``end <= begin``). ``cfg`` is
+    changed in place."""
     if max_iters < 1:
         raise ValueError(f'--max-iters must be >= 1, got {max_iters}')
     schedulers = _schedulers(cfg)
@@ -32,6 +33,9 @@ def shorten_run(cfg: Config, max_iters: int) -> None:
         for key in ('begin', 'end'):
             if key in scheduler:
                 scheduler[key] = round(scheduler[key] * max_iters / last)
+        if 'end' in scheduler:
+            begin = scheduler.get('begin', 0)
+            scheduler['end'] = max(scheduler['end'], begin + 1)
     cfg.train_cfg.max_iters = max_iters
     if 'val_interval' in cfg.train_cfg:
         cfg.train_cfg.val_interval = min(cfg.train_cfg.val_interval, max_iters)

@@ -44,6 +44,19 @@ def test_a_list_of_schedulers_and_longer_runs():
     assert cfg.train_cfg.val_interval == 100
 
 
+def test_a_warm_up_shorter_than_one_iteration_keeps_one():
+    # SegFormer's 40-iteration warm-up of 5000, run for 60: 40 * 60 / 5000
+    # rounds to 0, which mmengine's schedulers refuse (end <= begin).
+    warmup = dict(type='LinearLR', begin=0, end=40, by_epoch=False)
+    poly = dict(type='PolyLR', begin=40, end=5000, by_epoch=False)
+    cfg = Config(
+        dict(param_scheduler=[warmup, poly], train_cfg=dict(max_iters=5000))
+    )
+    shorten_run(cfg, 60)
+    spans = [(s['begin'], s['end']) for s in cfg.param_scheduler]
+    assert spans == [(0, 1), (0, 60)]
+
+
 def test_n_must_be_positive():
     with pytest.raises(ValueError, match='--max-iters must be >= 1'):
         shorten_run(adaptsegnet_like(), 0)
