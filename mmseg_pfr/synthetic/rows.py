@@ -93,6 +93,7 @@ def default_spec() -> Spec:
         _v3('AdaptSegNet', 'adaptsegnet'),
         _v3('PFR only', 'pfr-only'),
         _v3('PFR + adv (paper)', 'pfr-adv'),
+        _v3('adv at 0.002 (PFR + adv without PFR)', 'adv-0.002'),
         _v3('self-training', 'st'),
         _v3('PFR + self-training', 'pfr-st'),
         _v3('target oracle', 'target-oracle'),
