@@ -19,6 +19,12 @@ the part's weights:
   without that term keeps its initial weights (D is not used at test time,
   and after ``load_from`` it trains from scratch); the mean teacher
   (``teacher.*``) starts as a copy of the student.
+- The segmentor's auxiliary head(s) (``auxiliary_head.*``), a
+  training-only part mmseg does not use at test time: a checkpoint of the
+  same network without one (a single-level AdaptSegNet or source-only
+  run loaded into AdaptSegNet's multi-level model, say) leaves the new head
+  at its initial weights, as AdaptSegNet's multi-level code starts its
+  second classifier.
 - A plain mmseg segmentor checkpoint (keys ``backbone.*``,
   ``decode_head.*``) loaded into a UDA model: its keys get the
   ``segmentor.`` prefix, so ``load_from`` of an mmseg model starts UDA.
@@ -35,6 +41,7 @@ from torch import nn
 
 UDA_PREFIX = 'segmentor.'
 TEACHER_PREFIX = 'teacher.'
+AUX_HEAD = 'auxiliary_head.'
 SHOWN = 3  # keys named per kind of mismatch
 
 
@@ -68,15 +75,25 @@ def _rename_in_place(state: Dict[str, Any], expected: Dict[str, Any]) -> None:
 
 
 def _optional_parts(expected: Dict[str, Any]) -> List[str]:
-    """The prefixes of a UDA model's parts besides its segmentor (its
-    terms' own networks, the teacher); none for a plain segmentor."""
-    if not any(k.startswith(UDA_PREFIX) for k in expected):
-        return []
-    tops = {k.split('.', 1)[0] + '.' for k in expected}
-    return sorted(tops - {UDA_PREFIX})
+    """The prefixes of the parts a checkpoint may lack entirely: the
+    segmentor's auxiliary head(s) and, in a UDA model, its parts besides
+    the segmentor (its terms' own networks, the teacher)."""
+    uda = any(k.startswith(UDA_PREFIX) for k in expected)
+    aux = (UDA_PREFIX if uda else '') + AUX_HEAD
+    parts = [aux] if any(k.startswith(aux) for k in expected) else []
+    if uda:
+        tops = {k.split('.', 1)[0] + '.' for k in expected}
+        parts += sorted(tops - {UDA_PREFIX})
+    return parts
 
 
 def _why_allowed(prefix: str) -> str:
+    if prefix.endswith(AUX_HEAD):
+        return (
+            "the segmentor's auxiliary head, used in training only (a "
+            'checkpoint of the network without one); it keeps its initial '
+            'weights'
+        )
     if prefix == TEACHER_PREFIX:
         return 'the mean teacher; it starts as a copy of the student'
     return (

@@ -110,6 +110,36 @@ def test_a_plain_mmseg_segmentor_checkpoint_gets_the_segmentor_prefix(uda):
         assert torch.equal(uda.state_dict()[f'segmentor.{key}'], value)
 
 
+def test_a_checkpoint_without_the_auxiliary_head_fits_a_multilevel_model(
+    capsys,
+):
+    # AdaptSegNet multi-level fine-tuned from a single-level run: the new
+    # second classifier keeps its initial weights, the rest is loaded.
+    log_to_captured_stdout('single_level')
+    multilevel = MODELS.build(uda_model_cfg(aux=True))
+    single = MODELS.build(uda_model_cfg()).state_dict()
+    fit_state_dict(multilevel, single, 'single_level.pth')
+    assert (
+        'single_level.pth holds no segmentor.auxiliary_head.* weights: '
+        "allowed, the segmentor's auxiliary head, used in training only (a "
+        'checkpoint of the network without one); it keeps its initial '
+        'weights.'
+    ) in capsys.readouterr().out
+    # A plain segmentor into a plain segmentor with an auxiliary head.
+    plain_aux = MODELS.build(tiny_segmentor_cfg(aux=True))
+    plain = MODELS.build(tiny_segmentor_cfg()).state_dict()
+    fit_state_dict(plain_aux, plain, 'plain.pth')  # no error
+
+
+def test_a_checkpoint_with_part_of_the_auxiliary_head_is_refused():
+    multilevel = MODELS.build(uda_model_cfg(aux=True))
+    state = multilevel.state_dict()
+    key = next(k for k in state if k.startswith('segmentor.auxiliary_head'))
+    del state[key]
+    with pytest.raises(CheckpointMismatchError, match=f'missing.*{key}'):
+        fit_state_dict(multilevel, state, 'partial.pth')
+
+
 class WithTeacher(nn.Module):
     """A UDA model with a mean-teacher child, as the self-training one."""
 
