@@ -14,11 +14,22 @@ results folder (:mod:`.results`); a run whose record exists is not trained
 again, so an interrupted table, or one shared by several machines,
 completes from its files.
 
+Whatever can be checked is checked before the first run trains: every
+config is read once (:class:`Plan`: its val set, its iterations after
+``--cfg-options`` and ``--max-iters``, its digest), the table's configs
+must be scored on one val set and each row must train on its baseline's
+protocol (warm start, iterations), and the records there are must be of
+these runs. A run that fails does not stop the others; a run whose
+training finished but whose scoring failed keeps its training
+(``trained.json`` in its work dir) and is scored, not trained, when the
+table is run again.
+
 Runs compute on one CPU thread each (``--device cpu``), so that their
 numbers do not depend on how many share the machine, or on a GPU
 (``--device cuda``), where many runs of the tiny networks share one card.
 """
 
+import argparse
 import datetime
 import glob
 import json
@@ -33,15 +44,19 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
+from mmengine.config import DictAction
 
+from ..apis.run_length import shorten_run
+from .report import check_val_images, row_lines
 from .results import (
     FORMAT,
     ResultsFileError,
-    config_digest,
     domain_scores,
     git_commit,
+    load_config,
     read_record,
     record_path,
+    settings_digest,
     with_areas,
     write_record,
 )
@@ -67,6 +82,9 @@ class Setup:
         device: 'cpu' or 'cuda'.
         cfg_options: ``--cfg-options`` for every run (part of each run's
             identity: a record made with other options is not reused).
+        max_iters: ``tools/train.py --max-iters`` for every run (every
+            schedule compressed to end there); None: each config's own
+            length. Part of each run's identity, as ``cfg_options``.
     """
 
     results_dir: str
@@ -74,6 +92,7 @@ class Setup:
     root: str
     device: str = 'cpu'
     cfg_options: List[str] = field(default_factory=list)
+    max_iters: Optional[int] = None
 
     def env(self) -> Dict[str, str]:
         """The environment of every run: one thread; no GPU on 'cpu'."""
@@ -161,21 +180,17 @@ def weights_only(checkpoint: str, out: str) -> str:
     return out
 
 
-def fitted_warm_start(checkpoint: str, config: str) -> str:
-    """The warm start's weights keyed for ``config``'s model: a plain mmseg
-    warm start fine-tuned by a UDA model gets its keys under
-    ``segmentor.`` (the UDA model holds the plain segmentor there), a UDA
-    warm start fine-tuned by a plain model keeps only its segmentor's
-    weights, unprefixed. Writes the refitted file beside the original
-    once; returns the file to load."""
-    from mmengine.config import Config
-
+def fitted_warm_start(checkpoint: str, uda: bool) -> str:
+    """The warm start's weights keyed for the model that fine-tunes them
+    (``uda``: a ``UDASegmentor``; :attr:`Plan.uda`): a plain mmseg warm
+    start fine-tuned by a UDA model gets its keys under ``segmentor.``
+    (the UDA model holds the plain segmentor there), a UDA warm start
+    fine-tuned by a plain model keeps only its segmentor's weights,
+    unprefixed. Writes the refitted file beside the original once;
+    returns the file to load."""
     state = torch.load(checkpoint, map_location='cpu', weights_only=True)
     weights = state['state_dict']
     prefixed = any(k.startswith(SEGMENTOR) for k in weights)
-    uda = bool(weights) and (
-        Config.fromfile(config).model.get('type') == 'UDASegmentor'
-    )
     if not weights or uda == prefixed:
         return checkpoint
     if uda:
@@ -202,14 +217,61 @@ def train(
     setup: Setup,
     load_from: Optional[str] = None,
 ) -> Timing:
-    """Train ``config`` with ``seed`` into ``work_dir``."""
+    """Train ``config`` with ``seed`` into ``work_dir`` (``tools/train.py``
+    with the setup's ``--max-iters`` and ``--cfg-options``)."""
     options = [f'randomness.seed={seed}', *setup.cfg_options]
     if load_from is not None:
         options.append(f'load_from={load_from}')
     os.makedirs(work_dir, exist_ok=True)
     args = [osp.join(setup.root, 'tools', 'train.py'), config]
-    args += ['--work-dir', work_dir, '--cfg-options', *options]
+    args += ['--work-dir', work_dir]
+    if setup.max_iters is not None:
+        args += ['--max-iters', str(setup.max_iters)]
+    args += ['--cfg-options', *options]
     return run_command(args, work_dir + '.train.log', setup.env())
+
+
+TRAINED = 'trained.json'
+
+
+def finished_training(work_dir: str, identity: dict) -> Optional[Timing]:
+    """The time of this run's training (``identity``: what a record of
+    it holds to tell it, see :func:`run_and_record`) if it finished in
+    ``work_dir`` before, else None."""
+    marker = osp.join(work_dir, TRAINED)
+    if not osp.exists(marker) or not osp.exists(
+        osp.join(work_dir, 'last_checkpoint')
+    ):
+        return None
+    with open(marker) as f:
+        done = json.load(f)
+    if {key: done.get(key) for key in identity} != identity:
+        return None
+    return Timing(done['train_seconds'], done['train_cpu_seconds'])
+
+
+def train_once(
+    config: str,
+    seed: int,
+    work_dir: str,
+    setup: Setup,
+    identity: dict,
+    load_from: Optional[str] = None,
+) -> Timing:
+    """Train the run unless its training finished in ``work_dir`` before
+    (:func:`finished_training`); the training's time. A finished training
+    is marked (``trained.json``) before it is scored, so a run whose
+    scoring failed is scored, not trained, when it is run again."""
+    done = finished_training(work_dir, identity)
+    if done is not None:
+        return done
+    marker = osp.join(work_dir, TRAINED)
+    if osp.exists(marker):
+        os.remove(marker)  # another run's: this one replaces its training
+    timing = train(config, seed, work_dir, setup, load_from)
+    write_record(marker, {**identity, 'train_seconds': timing.wall,
+                          'train_cpu_seconds': timing.cpu})  # fmt: skip
+    return timing
 
 
 def score(
@@ -246,18 +308,149 @@ def relative(path: str, root: str) -> str:
     return osp.relpath(path, root) if inside else path
 
 
+@dataclass
+class Plan:
+    """What the runs of one config will be, read from it before any run
+    trains (in the main thread).
+
+    Attributes:
+        digest: Its resolved settings' digest, as written (without the
+            benchmark's options; :func:`.results.settings_digest`).
+        iterations: The iterations each run trains: ``train_cfg.max_iters``
+            after ``--cfg-options`` and ``--max-iters`` (None: its loop
+            does not count iterations).
+        val_set: Its ``test_dataloader.dataset`` but ``domain`` (which
+            scoring sets): the val split its runs are scored on.
+        uda: Whether its model is a ``UDASegmentor``.
+    """
+
+    digest: str
+    iterations: Optional[int]
+    val_set: dict
+    uda: bool
+
+
+def options_dict(options: Sequence[str]) -> dict:
+    """``--cfg-options`` as ``tools/train.py`` reads them (mmengine's
+    ``DictAction``); an error naming one that is not ``KEY=VALUE``."""
+    malformed = [option for option in options if '=' not in option]
+    if malformed:
+        raise BenchmarkError(
+            f'--cfg-options {malformed[0]!r}: expected KEY=VALUE'
+        )
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parsed = parser.parse_args(['--cfg-options', *options] if options else [])
+    return parsed.cfg_options or {}
+
+
+def plan(config: str, setup: Setup) -> Plan:
+    """The :class:`Plan` of ``config``'s runs under ``setup``; an error if
+    its ``--cfg-options`` or ``--max-iters`` do not fit it, or it has no
+    val split to score on."""
+    cfg = load_config(config)
+    digest = settings_digest(cfg)
+    try:
+        cfg.merge_from_dict(options_dict(setup.cfg_options))
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise BenchmarkError(
+            f'--cfg-options do not fit {config}: {error}'
+        ) from None
+    train_cfg = cfg.get('train_cfg') or {}
+    if setup.max_iters is not None:
+        if 'max_iters' not in train_cfg:
+            raise BenchmarkError(
+                f'--max-iters: {config} sets no train_cfg.max_iters (its '
+                'loop does not count iterations)'
+            )
+        shorten_run(cfg, setup.max_iters)
+    dataset = (cfg.get('test_dataloader') or {}).get('dataset')
+    if dataset is None:
+        raise BenchmarkError(
+            f'{config} has no test_dataloader.dataset: every run is scored '
+            'on it with tools/test.py'
+        )
+    val_set = {k: v for k, v in dataset.to_dict().items() if k != 'domain'}
+    uda = (cfg.get('model') or {}).get('type') == 'UDASegmentor'
+    return Plan(digest, train_cfg.get('max_iters'), val_set, uda)
+
+
+def check_table(
+    spec: Spec,
+    warm_starts: Sequence[str],
+    rows: Sequence[Row],
+    plans: Dict[str, Plan],
+) -> None:
+    """An error unless the table's warm starts and rows are scored on one
+    val set and each row trains on its baseline's protocol (the same warm
+    start and number of iterations): their scores and gains would not
+    compare."""
+    named = [(f'warm start {name!r}', spec.warm_starts[name])
+             for name in warm_starts]  # fmt: skip
+    named += [(f'row {row.name!r}', row.config) for row in rows]
+    for label, config in named[1:]:
+        first, first_config = named[0]
+        ours, theirs = plans[config].val_set, plans[first_config].val_set
+        if ours != theirs:
+            raise BenchmarkError(
+                f'{label} is scored on another val set than {first} '
+                f'(test_dataloader.dataset {_difference(ours, theirs)}): '
+                'the rows of a table are compared on one val set'
+            )
+    by_name = {row.name: row for row in rows}
+    for row in rows:
+        baseline = by_name[row.baseline]
+        if baseline is row:
+            continue
+        pair = f'row {row.name!r} and its baseline {baseline.name!r}'
+        if row.warm_start != baseline.warm_start:
+            raise BenchmarkError(
+                f'{pair} fine-tune different warm starts ({row.warm_start!r}'
+                f', {baseline.warm_start!r}): a paired gain compares runs '
+                'of one protocol'
+            )
+        ours = plans[row.config].iterations
+        theirs = plans[baseline.config].iterations
+        if ours != theirs:
+            raise BenchmarkError(
+                f'{pair} train {ours} and {theirs} iterations: a paired '
+                'gain compares runs of one protocol (--max-iters N trains '
+                'every run N)'
+            )
+
+
+def _difference(ours: dict, theirs: dict) -> str:
+    """The settings two dicts differ in, ``key: ours, not theirs``."""
+    keys = sorted(k for k in ours.keys() | theirs.keys()
+                  if ours.get(k) != theirs.get(k))  # fmt: skip
+    return ', '.join(
+        f'{key}: {ours.get(key)!r}, not {theirs.get(key)!r}' for key in keys
+    )
+
+
 def run_and_record(
     name: str,
     config: str,
     seed: int,
     setup: Setup,
+    plan: Plan,
     warm_start: Optional[str] = None,
     load_from: Optional[str] = None,
     device: str = '',
 ) -> dict:
-    """Train and score one run and write its record; the record."""
+    """Train (:func:`train_once`) and score one run and write its record;
+    the record."""
     work_dir = run_dir(setup, config, seed)
-    training = train(config, seed, work_dir, setup, load_from)
+    identity = dict(
+        config_sha256=plan.digest,
+        warm_start=None
+        if warm_start is None
+        else relative(warm_start, setup.root),
+        seed=seed,
+        cfg_options=list(setup.cfg_options),
+        max_iters=setup.max_iters,
+    )
+    training = train_once(config, seed, work_dir, setup, identity, load_from)
     scores, scoring = score(
         config, final_checkpoint(work_dir), work_dir, setup
     )
@@ -265,12 +458,8 @@ def run_and_record(
         format=FORMAT,
         name=name,
         config=relative(config, setup.root),
-        config_sha256=config_digest(config),
-        warm_start=None
-        if warm_start is None
-        else relative(warm_start, setup.root),
-        seed=seed,
-        cfg_options=list(setup.cfg_options),
+        **identity,
+        iterations=plan.iterations,
         commit=git_commit(setup.root),
         device=device,
         train_seconds=round(training.wall, 1),
@@ -291,11 +480,20 @@ def run_dir(setup: Setup, config: str, seed: int) -> str:
     return osp.join(setup.work_dir, stem, f'seed{seed}')
 
 
+def _length(max_iters: Optional[int]) -> str:
+    return (
+        "each config's own length"
+        if max_iters is None
+        else f'--max-iters {max_iters}'
+    )
+
+
 def existing(
     config: str, seed: int, setup: Setup, warm_start: Optional[str]
 ) -> Optional[dict]:
     """The record of this run if one exists; an error if the record is of
-    another run (other warm start or options) under the same name."""
+    another run (other warm start, options or length) under the same
+    name."""
     path = record_path(setup.results_dir, config, seed)
     if not osp.exists(path):
         return None
@@ -311,10 +509,31 @@ def existing(
             f'{path} was made with --cfg-options '
             f'{record.get("cfg_options")}, not {setup.cfg_options}'
         )
+    if record.get('max_iters') != setup.max_iters:
+        raise ResultsFileError(
+            f'{path} was made with {_length(record.get("max_iters"))}, not '
+            f'{_length(setup.max_iters)}: move it away or use another '
+            '--results folder'
+        )
     return record
 
 
 Runner = Callable[..., dict]
+
+
+@dataclass
+class _Table:
+    """What the runs of one table share while they run: the records found
+    before any trained, by (config, seed), and the warm starts' runs."""
+
+    spec: Spec
+    setup: Setup
+    device: str
+    runner: Runner
+    log: Callable[[str], None]
+    plans: Dict[str, Plan]
+    found: Dict[Tuple[str, int], Optional[dict]]
+    warm: Dict[Tuple[str, int], Future] = field(default_factory=dict)
 
 
 def run_table(
@@ -328,38 +547,77 @@ def run_table(
 ) -> List[dict]:
     """Train whatever runs of the table lack a record (warm starts first,
     ``jobs`` at a time) and return every record of the table: warm starts,
-    then rows, seed by seed."""
+    then rows, seed by seed. Before any run trains: the device, every
+    config (:func:`plan`, :func:`check_table`) and the records there are
+    (:func:`existing`, and on their baselines' val images) are checked.
+    A failed run does not stop the others: once all have ended, an error
+    names each failed run."""
     device = check_device(setup.device)
     rows = [] if warm_starts_only else spec.rows
-    todo = {
-        (row.name, seed)
-        for row in rows
-        for seed in seeds
-        if existing(row.config, seed, setup, spec.warm_starts.get(
-            row.warm_start)) is None
-    }  # fmt: skip
+    warm_starts = _warm_starts_used(spec, rows)
+    configs = [spec.warm_starts[name] for name in warm_starts]
+    configs += [row.config for row in rows]
+    plans = {config: plan(config, setup) for config in configs}
+    check_table(spec, warm_starts, rows, plans)
+    found = _found(spec, warm_starts, rows, seeds, setup)
+    check_val_images(row_lines(rows, [r for r in found.values() if r]))
+    table = _Table(spec, setup, device, runner, log, plans, found)
+    todo = {(row.name, seed) for row in rows for seed in seeds
+            if found[row.config, seed] is None}  # fmt: skip
+    runs: List[Tuple[str, Future]] = []
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        warm: Dict[tuple, Future] = {}
         for seed in seeds:
-            for name in _warm_starts_used(spec, rows):
-                needed = any(
-                    (row.name, seed) in todo
-                    for row in rows
-                    if row.warm_start == name
-                )
-                job = (name, spec.warm_starts[name], seed, needed)
-                warm[name, seed] = pool.submit(
-                    _warm_start, *job, setup, device, runner, log
-                )
-        done = [
-            pool.submit(
-                _fine_tune, row, seed, spec, setup, device, runner, warm, log
-            )  # fmt: skip
-            for seed in seeds
-            for row in rows
-        ]
-        records = [f.result() for f in (*warm.values(), *done)]
-    return records
+            for name in warm_starts:
+                needed = any((row.name, seed) in todo for row in rows
+                             if row.warm_start == name)  # fmt: skip
+                job = pool.submit(_warm_start, table, name, seed, needed)
+                table.warm[name, seed] = job
+                runs.append((f'{name} seed {seed}', job))
+        for seed in seeds:
+            for row in rows:
+                job = pool.submit(_fine_tune, table, row, seed)
+                runs.append((f'{row.name} seed {seed}', job))
+    return _records(runs)
+
+
+def _found(
+    spec: Spec,
+    warm_starts: Sequence[str],
+    rows: Sequence[Row],
+    seeds: Sequence[int],
+    setup: Setup,
+) -> Dict[Tuple[str, int], Optional[dict]]:
+    """The record of every run of the table, None where there is none."""
+    found = {}
+    for seed in seeds:
+        for name in warm_starts:
+            config = spec.warm_starts[name]
+            found[config, seed] = existing(config, seed, setup, None)
+        for row in rows:
+            warm_config = spec.warm_starts.get(row.warm_start)
+            found[row.config, seed] = existing(
+                row.config, seed, setup, warm_config
+            )
+    return found
+
+
+def _records(runs: Sequence[Tuple[str, Future]]) -> List[dict]:
+    """Every run's record, once all have ended; an error naming each run
+    that failed (one that fails otherwise than a benchmark's failure, a
+    bug, is raised as it is)."""
+    failed = [(label, job.exception()) for label, job in runs
+              if job.exception() is not None]  # fmt: skip
+    for _, error in failed:
+        if not isinstance(error, (BenchmarkError, ResultsFileError)):
+            raise error
+    if failed:
+        raise BenchmarkError(
+            f'{len(failed)} of {len(runs)} runs failed (every other run '
+            'wrote its results file; a run that finished training is '
+            'scored, not trained, when run again): '
+            + '; '.join(f'{label}: {error}' for label, error in failed)
+        )
+    return [job.result() for _, job in runs]
 
 
 def _warm_starts_used(spec: Spec, rows: Sequence[Row]) -> List[str]:
@@ -367,61 +625,58 @@ def _warm_starts_used(spec: Spec, rows: Sequence[Row]) -> List[str]:
     return [name for name in spec.warm_starts if name in used]
 
 
-def _warm_start(
-    name: str,
-    config: str,
-    seed: int,
-    needed: bool,
-    setup: Setup,
-    device: str,
-    runner: Runner,
-    log,
-) -> dict:
+def _warm_start(table: _Table, name: str, seed: int, needed: bool) -> dict:
     """The warm start's record, and its weights-only checkpoint when a row
     still has to fine-tune it (trained again if its record came from
     another machine without the checkpoint)."""
-    record = existing(config, seed, setup, None)
+    config, setup = table.spec.warm_starts[name], table.setup
+    record = table.found[config, seed]
     out = osp.join(run_dir(setup, config, seed), 'warm_start.pth')
     if record is None or (needed and not osp.exists(out)):
         # A retrained warm start replaces the record: the rows fine-tune it.
-        record = runner(name, config, seed, setup, device=device)
+        record = table.runner(name, config, seed, setup, table.plans[config],
+                              device=table.device)  # fmt: skip
         weights_only(final_checkpoint(run_dir(setup, config, seed)), out)
-    log(f'{name} seed {seed}: {_summary(record)}')
+    table.log(f'{name} seed {seed}: {_summary(record)}')
     return {**record, 'checkpoint': out}
 
 
-def _fine_tune(
-    row: Row,
-    seed: int,
-    spec: Spec,
-    setup: Setup,
-    device: str,
-    runner: Runner,
-    warm: Dict[tuple, Future],
-    log,
-) -> dict:
-    warm_config = spec.warm_starts.get(row.warm_start)
-    record = existing(row.config, seed, setup, warm_config)
+def _fine_tune(table: _Table, row: Row, seed: int) -> dict:
+    """The row's record of ``seed``: found, or trained from its warm
+    start's checkpoint once that has run."""
+    plan = table.plans[row.config]
+    record = table.found[row.config, seed]
     if record is None:
         load_from = None
         if row.warm_start is not None:
-            checkpoint = warm[row.warm_start, seed].result()['checkpoint']
-            load_from = fitted_warm_start(checkpoint, row.config)
-        record = runner(
-            row.name, row.config, seed, setup, warm_start=warm_config,
-            load_from=load_from, device=device,
+            checkpoint = _warm_checkpoint(table, row.warm_start, seed)
+            load_from = fitted_warm_start(checkpoint, plan.uda)
+        record = table.runner(
+            row.name, row.config, seed, table.setup, plan,
+            warm_start=table.spec.warm_starts.get(row.warm_start),
+            load_from=load_from, device=table.device,
         )  # fmt: skip
     else:
-        _note_changed(row.config, record, log)
-    log(f'{row.name} seed {seed}: {_summary(record)}')
+        _note_changed(row.config, record, plan.digest, table.log)
+    table.log(f'{row.name} seed {seed}: {_summary(record)}')
     return record
 
 
-def _note_changed(config: str, record: dict, log) -> None:
+def _warm_checkpoint(table: _Table, name: str, seed: int) -> str:
+    """The warm start's weights-only checkpoint once it has run; an error
+    if it failed (the failure itself is its own run's)."""
+    try:
+        return table.warm[name, seed].result()['checkpoint']
+    except Exception:
+        raise BenchmarkError(f'its warm start {name!r} failed') from None
+
+
+def _note_changed(config: str, record: dict, digest: str, log) -> None:
     """Say so when a reused record was made from a config that resolves
-    to other settings now (a refactor of the config, or a real change)."""
+    to other settings now (``digest``: a refactor of the config, or a real
+    change)."""
     recorded = record.get('config_sha256')
-    if recorded and recorded != config_digest(config):
+    if recorded and recorded != digest:
         log(
             f'note: {record.get("path", config)} (seed {record["seed"]}, '
             f'commit {record.get("commit")}) was made from a config that '
@@ -433,16 +688,8 @@ def table_records(
     spec: Spec, seeds: Sequence[int], setup: Setup
 ) -> List[dict]:
     """The records the table has so far (nothing is trained)."""
-    records = []
-    for seed in seeds:
-        for name, config in spec.warm_starts.items():
-            found = existing(config, seed, setup, None)
-            records += [found] if found else []
-        for row in spec.rows:
-            warm_config = spec.warm_starts.get(row.warm_start)
-            found = existing(row.config, seed, setup, warm_config)
-            records += [found] if found else []
-    return records
+    found = _found(spec, list(spec.warm_starts), spec.rows, seeds, setup)
+    return [record for record in found.values() if record]
 
 
 def _summary(record: dict) -> str:

@@ -1,16 +1,39 @@
 """A benchmark table from its results files: scores, paired gains with
-their intervals and verdicts, per-class IoU, and one chart."""
+their intervals and verdicts, per-class IoU, and one chart.
+
+The benchmark tool (``tools/analysis/synthetic_benchmark.py``) builds its
+table's rows from a :class:`~.rows.Spec` (:func:`build`);
+``tools/analysis/results_table.py`` from results files it is given, one
+row per name (:func:`summary`). Both compare rows with the same
+functions, so the same records give the same means, intervals and
+verdicts.
+"""
 
 import math
 import os.path as osp
 import statistics
 import textwrap
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from .results import areas
-from .rows import Spec
+from .rows import Row, Spec, complete
 from .statistics import Gain, bootstrap_gain, t_interval, verdict
+
+if TYPE_CHECKING:  # matplotlib loads when a chart is drawn
+    from matplotlib.figure import Figure
+
+
+class ReportError(ValueError):
+    """Records that cannot be compared, naming the rows."""
 
 
 @dataclass
@@ -34,7 +57,12 @@ class Line:
     share: Optional[float] = None
 
     def values(self, domain: str) -> List[float]:
-        return [r['scores'][domain]['mIoU'] for r in self.runs.values()]
+        """Its runs' ``domain`` val mIoU (runs scored on it only)."""
+        return [
+            r['scores'][domain]['mIoU']
+            for r in self.runs.values()
+            if domain in r['scores']
+        ]
 
     @property
     def verdict(self) -> str:
@@ -44,26 +72,118 @@ class Line:
 def build(
     spec: Spec, records: Sequence[dict], resamples: int = 2000
 ) -> List[Line]:
-    """The table's lines from the records of its runs."""
+    """The table's lines from the records of its runs: the warm starts
+    that have runs, then the rows with their gains."""
+    runs = _runs_by_config(records)
+    warm = [
+        Line(f'{name} (no fine-tuning)', True, runs(config))
+        for name, config in spec.warm_starts.items()
+    ]
+    rows = compare(row_lines(spec.rows, records), spec.oracle, resamples)
+    return [line for line in warm if line.runs] + rows
+
+
+def row_lines(rows: Sequence[Row], records: Sequence[dict]) -> List[Line]:
+    """The rows' lines, each with its runs and baseline (no gains yet)."""
+    runs = _runs_by_config(records)
+    return [Line(row.name, False, runs(row.config), row.baseline)
+            for row in rows]  # fmt: skip
+
+
+def _runs_by_config(
+    records: Sequence[dict],
+) -> Callable[[str], Dict[int, dict]]:
+    """A function giving a config's records by seed, in seed order."""
     by_key = {(r['config'], r['seed']): r for r in records}
 
     def runs(config: str) -> Dict[int, dict]:
         found = {s: r for (c, s), r in by_key.items() if _same(c, config)}
         return dict(sorted(found.items()))
 
-    lines = [
-        Line(f'{name} (no fine-tuning)', True, runs(config))
-        for name, config in spec.warm_starts.items()
-    ]
-    rows = {row.name: Line(row.name, False, runs(row.config), row.baseline)
-            for row in spec.rows}  # fmt: skip
-    for line in rows.values():
+    return runs
+
+
+def compare(
+    rows: List[Line], oracle: Optional[str], resamples: int
+) -> List[Line]:
+    """Set each row's paired gain over its baseline and its share of the
+    ``oracle`` row's gain (in place); the rows. An error if a row and its
+    baseline were scored on different val images."""
+    check_val_images(rows)
+    by_name = {line.name: line for line in rows}
+    for line in rows:
         if line.baseline != line.name:
-            line.gain = paired_gain(line, rows[line.baseline], resamples)
-    oracle = rows.get(spec.oracle)
-    for line in rows.values():
-        line.share = _share(line, oracle)
-    return [line for line in lines if line.runs] + list(rows.values())
+            line.gain = paired_gain(line, by_name[line.baseline], resamples)
+    oracle_line = by_name.get(oracle)
+    for line in rows:
+        line.share = _share(line, oracle_line)
+    return rows
+
+
+def check_val_images(rows: Sequence[Line]) -> None:
+    """An error naming the first row whose run of a seed was scored on
+    other target val images than its baseline's run of that seed (their
+    gain would compare two val sets)."""
+    by_name = {line.name: line for line in rows}
+    for line in rows:
+        baseline = by_name.get(line.baseline)
+        if baseline is None or baseline is line:
+            continue
+        for seed in sorted(line.runs.keys() & baseline.runs.keys()):
+            ours = _val_images(line.runs[seed])
+            theirs = _val_images(baseline.runs[seed])
+            if None not in (ours, theirs) and ours != theirs:
+                raise ReportError(
+                    f'row {line.name!r} and its baseline {baseline.name!r} '
+                    f'were scored on different target val images (seed '
+                    f'{seed}: {len(ours)} and {len(theirs)} images, not the '
+                    'same ones in the same order): a paired gain needs both '
+                    'runs on one val set'
+                )
+
+
+def _val_images(record: dict) -> Optional[List[str]]:
+    """The target val images a record was scored on (None: not kept)."""
+    return record['scores'].get('target', {}).get('images')
+
+
+def named_rows(
+    named: Sequence[Tuple[str, dict]], baseline: Optional[str] = None
+) -> Tuple[Spec, List[Line]]:
+    """Records grouped into rows by name, in the order the names first
+    come, as a table's spec and lines (no gains yet). Each row is measured
+    against ``baseline`` (a row's name) or by default, as in the
+    benchmark, against the first row on the same warm start; the oracle
+    is the row named 'target oracle', if any (:func:`.rows.complete`)."""
+    runs: Dict[str, Dict[int, dict]] = {}
+    for name, record in named:
+        seeds = runs.setdefault(name, {})
+        if record['seed'] in seeds:
+            raise ReportError(
+                f'row {name!r} has two runs of seed {record["seed"]}'
+            )
+        seeds[record['seed']] = record
+    first = {name: next(iter(seeds.values())) for name, seeds in runs.items()}
+    warm = sorted({r.get('warm_start') for r in first.values()} - {None})
+    rows = [Row(name, r['config'], r.get('warm_start'), baseline)
+            for name, r in first.items()]  # fmt: skip
+    spec = complete(Spec(rows, {w: w for w in warm}))
+    lines = [Line(row.name, False, dict(sorted(runs[row.name].items())),
+                  row.baseline) for row in spec.rows]  # fmt: skip
+    return spec, lines
+
+
+def summary(
+    named: Sequence[Tuple[str, dict]],
+    baseline: Optional[str] = None,
+    resamples: int = 2000,
+) -> str:
+    """The benchmark report's scores and paired gains (:func:`comparison`)
+    of records grouped into rows by name (:func:`named_rows`)."""
+    spec, lines = named_rows(named, baseline)
+    compare(lines, spec.oracle, resamples)
+    seeds = sorted({seed for line in lines for seed in line.runs})
+    return '\n'.join(comparison(lines, seeds))
 
 
 def _same(recorded: str, config: str) -> bool:
@@ -225,6 +345,35 @@ def provenance(records: Sequence[dict]) -> str:
     )
 
 
+def run_options(records: Sequence[dict]) -> str:
+    """How the runs were made: each set of ``--cfg-options`` and
+    ``--max-iters`` with its number of runs, and the iterations they
+    trained where their records say (records made before ``--max-iters``
+    existed trained their config's own length and do not say it)."""
+    groups: Dict[tuple, List[dict]] = {}
+    for r in records:
+        key = (tuple(r.get('cfg_options', [])), r.get('max_iters'))
+        groups.setdefault(key, []).append(r)
+    parts = []
+    for (options, max_iters), runs in sorted(groups.items(), key=repr):
+        given = (
+            f'`--cfg-options {" ".join(options)}`'
+            if options
+            else 'no `--cfg-options`'
+        )
+        length = (
+            "each config's own length"
+            if max_iters is None
+            else f'`--max-iters {max_iters}`'
+        )
+        counts = sorted({r['iterations'] for r in runs
+                         if r.get('iterations') is not None})  # fmt: skip
+        trained = f' ({", ".join(map(str, counts))} iterations)' * bool(counts)
+        runs_text = f'{len(runs)} run' + 's' * (len(runs) != 1)
+        parts.append(f'{runs_text} with {given} and {length}{trained}')
+    return f'Options: {"; ".join(parts)}.\n'
+
+
 VERDICT_RULE = (
     'Verdict: *adapts* when the 95 % t-interval over seeds and every '
     "seed's 95 % bootstrap interval over val images lie above 0; *hurts* "
@@ -232,6 +381,18 @@ VERDICT_RULE = (
     "the gap: the mean gain over the oracle's mean gain on the same "
     'baseline.\n'
 )
+
+
+def comparison(lines: Sequence[Line], seeds: Sequence[int]) -> List[str]:
+    """The report's scores and paired gains with the verdict rule, as
+    markdown parts."""
+    return [
+        '## Target and source val mIoU (%)\n',
+        scores_table(lines, seeds),
+        '## Paired gain over the baseline (target val mIoU points)\n',
+        gains_table(lines),
+        VERDICT_RULE,
+    ]
 
 
 def markdown(
@@ -242,19 +403,25 @@ def markdown(
 ) -> str:
     """The whole report: scores, gains, per-class IoU, provenance."""
     parts = [
-        '## Target and source val mIoU (%)\n',
-        scores_table(lines, seeds),
-        '## Paired gain over the baseline (target val mIoU points)\n',
-        gains_table(lines),
-        VERDICT_RULE,
+        *comparison(lines, seeds),
         '## Per-class target val IoU (%), mean over seeds\n',
         class_table(lines, classes),
         provenance(records),
+        run_options(records),
     ]
     return '\n'.join(parts)
 
 
 def chart(lines: Sequence[Line], path: str) -> None:
+    """Save the table's :func:`figure` to ``path``."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(lines)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def figure(lines: Sequence[Line]) -> 'Figure':
     """Left: target and source val mIoU per row (one sd over seeds).
     Right: each row's mean paired gain with its 95 % seed interval,
     coloured by verdict."""
@@ -265,15 +432,16 @@ def chart(lines: Sequence[Line], path: str) -> None:
 
     shown = [line for line in lines if line.runs]
     compared = [line for line in shown if line.gain is not None]
+    # The gain panel at least two bars wide: its two-line title fits.
+    ratios = [len(shown), max(len(compared), 2)]
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(6 + 0.9 * len(shown), 4.6), dpi=110,
-        gridspec_kw=dict(width_ratios=[len(shown), max(len(compared), 1)]),
+        gridspec_kw=dict(width_ratios=ratios),
     )  # fmt: skip
     _score_bars(left, shown)
     _gain_bars(right, compared)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return fig
 
 
 def _labels(lines: Sequence[Line]) -> List[str]:
@@ -317,4 +485,4 @@ def _gain_bars(ax, lines: Sequence[Line]) -> None:
     ax.set_xticks(range(len(lines)))
     ax.set_xticklabels(_labels(lines), fontsize=7, rotation=90)
     ax.set_ylabel('target val mIoU gain over baseline')
-    ax.set_title('paired gain, 95 % t-interval (colour: verdict)', fontsize=9)
+    ax.set_title('paired gain, 95 % t-interval\n(colour: verdict)', fontsize=9)

@@ -4,10 +4,13 @@ which every benchmark table is rebuilt.
 A run is a config trained with a seed (fine-tuning a warm start or not)
 and scored on the target and source val splits. Its file,
 ``<results>/<config stem>/seed<k>.json``, holds what identifies it (row
-name, config, its resolved settings' digest, warm start, seed), where and
-when it ran (commit, device, seconds) and its scores: mIoU and per-class
-IoU per domain, plus the target val split's per-image intersections and
-unions (for the bootstrap). A table made on several machines, or after an
+name, config, its resolved settings' digest, warm start, seed,
+``--cfg-options`` and ``--max-iters``), the iterations it trained, where
+and when it ran (commit, device, seconds) and its scores: mIoU and
+per-class IoU per domain, plus the target val split's per-image
+intersections and unions (for the bootstrap). Records made before
+``--max-iters`` existed hold neither it nor the iterations: they trained
+their config's own length. A table made on several machines, or after an
 interrupted run, is completed from these files: a run whose file exists
 is not trained again.
 """
@@ -18,9 +21,11 @@ import os
 import os.path as osp
 import re
 import subprocess
+import threading
 from typing import Dict, List, Optional
 
 import numpy as np
+from mmengine.config import Config
 
 from .statistics import miou_of_sums
 
@@ -137,12 +142,22 @@ def _git(root: str, *args: str) -> str:
     return done.stdout.strip()
 
 
-def config_digest(config: str) -> str:
-    """SHA-256 of the config's resolved settings (``load_from`` left
-    out: the benchmark sets it per seed), to tell a changed config."""
-    from mmengine.config import Config
+# mmengine's Config.fromfile is not thread-safe: a base config named
+# ``mmseg::...`` reloads pkg_resources, and a load beside it in another
+# thread fails (TypeError: Expected str, Requirement, or Distribution).
+_CONFIG_LOCK = threading.Lock()
 
-    settings = Config.fromfile(config).to_dict()
+
+def load_config(path: str) -> Config:
+    """``Config.fromfile(path)``, one load at a time across threads."""
+    with _CONFIG_LOCK:
+        return Config.fromfile(path)
+
+
+def settings_digest(cfg: Config) -> str:
+    """SHA-256 of a loaded config's resolved settings (``load_from`` left
+    out: the benchmark sets it per seed), to tell a changed config."""
+    settings = cfg.to_dict()
     settings.pop('load_from', None)
     text = json.dumps(settings, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

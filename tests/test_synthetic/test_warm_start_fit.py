@@ -1,6 +1,7 @@
 """Every built-in benchmark row loads its warm start: the weights a warm
 start's model writes fit the row's model, as the tool refits and the
-runner checks them (``fitted_warm_start``, ``CheckpointFitHook``)."""
+runner checks them (``fitted_warm_start`` with the row's :class:`Plan`,
+``CheckpointFitHook``)."""
 
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -11,7 +12,7 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 
 from mmseg_pfr.compat.checkpoint_fit import fit_state_dict
-from mmseg_pfr.synthetic.benchmark import fitted_warm_start
+from mmseg_pfr.synthetic.benchmark import Setup, fitted_warm_start, plan
 from mmseg_pfr.synthetic.rows import (
     calibration_spec,
     default_spec,
@@ -50,6 +51,7 @@ def _warm_start(config: str, tmp_path_factory) -> Path:
 @pytest.mark.parametrize('warm, config', _pairs(), ids=lambda p: Path(p).stem)
 def test_each_row_loads_its_warm_start(warm, config, tmp_path_factory):
     checkpoint = _warm_start(warm, tmp_path_factory)
-    loaded = fitted_warm_start(str(checkpoint), str(ROOT / config))
+    uda = plan(str(ROOT / config), Setup('r', 'w', str(ROOT))).uda
+    loaded = fitted_warm_start(str(checkpoint), uda)
     state = torch.load(loaded, map_location='cpu', weights_only=True)
     fit_state_dict(_model(config), state['state_dict'], loaded)  # no error

@@ -168,36 +168,200 @@ def test_benchmark_table_rebuilt_from_results_files(tmp_path, monkeypatch):
     # interval [2.5 -/+ 6.35]: no measurable effect.
     assert '| AdaptSegNet | source only | +2.00, +3.00 | +2.50 ' in text
     assert '| 12 % | no measurable effect |' in text
-    assert (tmp_path / 'table.png').read_bytes()[:4] == b'\x89PNG'
+    # --calibration's chart: RESULTS/calibration.png, not the README's.
+    assert (tmp_path / 'calibration.png').read_bytes()[:4] == b'\x89PNG'
+    assert not (tmp_path / 'table.png').exists()
+
+
+def tool_error(capsys, monkeypatch, *args: str) -> str:
+    """The tool's stderr when it ends on a user error (exit status 2)."""
+    with pytest.raises(SystemExit) as done:
+        run_tool('analysis/synthetic_benchmark.py', *args,
+                 monkeypatch=monkeypatch)  # fmt: skip
+    assert done.value.code == 2
+    return capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     'args, message',
     [
-        (['a=x.py', 'broken'], "row 2 ('broken'): expected NAME=CONFIG"),
+        (['a=x.py', 'broken'], "row 2 ('broken'): expected NAME=CONFIG, "
+         "e.g. 'source only=configs/synthetic/source-only_...py'"),
         (['--rows', 'none.yaml'], 'rows file none.yaml does not exist'),
-        (['a=x.py', '--rows', 'r.json'], 'NAME=CONFIG entries or --rows'),
+        (['a=x.py', '--rows', 'r.json'],
+         'give NAME=CONFIG entries or --rows, not both'),
         (['a=x.py', '--seeds', '0'], "no such config: row 'a': x.py"),
     ],
-)
-def test_benchmark_rows_errors_are_one_line(args, message, monkeypatch):
-    with pytest.raises(SystemExit) as done:
-        run_tool('analysis/synthetic_benchmark.py', *args,
-                 monkeypatch=monkeypatch)  # fmt: skip
-    assert str(done.value) == f'error: {message}' or message in str(done.value)
+)  # fmt: skip
+def test_benchmark_rows_errors_are_one_line(
+    args, message, capsys, monkeypatch
+):
+    assert tool_error(capsys, monkeypatch, *args) == f'error: {message}\n'
 
 
-def test_benchmark_on_cuda_without_a_gpu_fails_first(tmp_path, monkeypatch):
+def test_benchmark_on_cuda_without_a_gpu_fails_first(
+    tmp_path, capsys, monkeypatch
+):
     import torch
 
     if torch.cuda.is_available():
         pytest.skip('a GPU is present')
-    with pytest.raises(SystemExit) as done:
-        run_tool(
-            'analysis/synthetic_benchmark.py', f'a={SOURCE_ONLY}',
-            '--device', 'cuda',
-            '--jobs', '8', '--results', str(tmp_path / 'r'),
-            monkeypatch=monkeypatch,
-        )  # fmt: skip
-    assert 'torch sees no CUDA device' in str(done.value)
+    err = tool_error(
+        capsys, monkeypatch, f'a={SOURCE_ONLY}', '--device', 'cuda',
+        '--jobs', '8', '--results', str(tmp_path / 'r'),
+    )  # fmt: skip
+    assert err == 'error: --device cuda, but torch sees no CUDA device\n'
     assert not (tmp_path / 'r').exists()
+
+
+def benchmark_tool() -> dict:
+    """synthetic_benchmark.py's functions (its main not run)."""
+    return runpy.run_path(str(ROOT / 'tools/analysis/synthetic_benchmark.py'))
+
+
+@pytest.mark.parametrize(
+    'args, md',
+    [
+        ([], 'benchmarks/synthetic/v3/table.md'),
+        (['--recipe'], 'benchmarks/synthetic/v3/recipe.md'),
+        (['--rows', 'benchmarks/synthetic/v3/pfr.yaml'],
+         'benchmarks/synthetic/v3/pfr.md'),
+        (['source only=a.py', 'PFR + adv (paper)=b.py'],
+         'benchmarks/synthetic/v3/source-only_pfr-adv-paper.md'),
+        (['--rows', 'x.yaml', '--results', 'R'], 'R/x.md'),
+        (['a=a.py', '--out-md', 'benchmarks/synthetic/v3/table.md',
+          '--out-png', 'benchmarks/synthetic/v3/table.png'],
+         'benchmarks/synthetic/v3/table.md'),
+    ],
+)  # fmt: skip
+def test_each_table_has_its_own_files(args, md):
+    tool = benchmark_tool()
+    out_md, out_png = tool['outputs'](tool['parse_args'](args))
+    assert (out_md, out_png) == (md, md[:-3] + '.png')
+
+
+@pytest.mark.parametrize(
+    'args, built_in',
+    [
+        (['table=a.py'], 'table'),
+        (['--rows', 'my/recipe.yaml'], 'recipe'),
+        (['table=a.py', '--out-md', 'mine.md'], 'table'),
+    ],
+)
+def test_custom_rows_never_write_a_built_in_table_unasked(
+    args, built_in, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'my').mkdir()
+    rows = 'rows: [{name: a, config: a.py}]'
+    (tmp_path / 'my' / 'recipe.yaml').write_text(rows)
+    err = tool_error(capsys, monkeypatch, *args)
+    suffix = '.png' if '--out-md' in args else '.md'
+    assert err == (
+        "error: these rows' table would be written over benchmarks/"
+        f"synthetic/v3/{built_in}{suffix}, the built-in '{built_in}' table: "
+        'name its files with --out-md and --out-png\n'
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['my']
+
+
+def test_custom_rows_table_goes_beside_their_results(tmp_path, monkeypatch):
+    from mmseg_pfr.synthetic.results import record_path, write_record
+    from mmseg_pfr.synthetic.rows import WARM_START_V3, calibration_spec
+
+    rows = {row.name: row.config for row in calibration_spec().rows}
+    for seed in (0, 1):
+        for name, miou in (('source only', 20 + seed), ('self-training', 27)):
+            record = record_of(rows[name], seed, miou, WARM_START_V3)
+            path = record_path(str(tmp_path), rows[name], seed)
+            write_record(path, record)
+    run_tool(
+        'analysis/synthetic_benchmark.py',
+        f'source only={rows["source only"]}', f'mine={rows["self-training"]}',
+        '--table-only', '--seeds', '0', '1', '--results', str(tmp_path),
+        '--resamples', '20', monkeypatch=monkeypatch,
+    )  # fmt: skip
+    text = (tmp_path / 'source-only_mine.md').read_text()
+    assert '| mine | source only | +7.00, +6.00 | +6.50 ' in text
+    assert (tmp_path / 'source-only_mine.png').read_bytes()[:4] == b'\x89PNG'
+    assert not (tmp_path / 'table.md').exists()
+    assert not (tmp_path / 'table.png').exists()
+
+
+def tiny_config(path: Path, images: int = 2, iters: int = 10) -> str:
+    """A config as much as the benchmark reads of one before training."""
+    path.write_text(
+        f'train_cfg = dict(type="IterBasedTrainLoop", max_iters={iters})\n'
+        'test_dataloader = dict(dataset=dict(type="SyntheticStreetDataset",'
+        f' split="val", num_samples={images}))\n'
+    )
+    return str(path)
+
+
+@pytest.fixture
+def commands(monkeypatch) -> list:
+    """The benchmark's tools/train.py and tools/test.py runs replaced: the
+    arguments of each, a finished training's last_checkpoint, scores."""
+    from mmseg_pfr.synthetic import benchmark
+
+    calls = []
+
+    def fake_run(args, log_path, env=None):
+        calls.append(args)
+        work_dir = args[args.index('--work-dir') + 1]
+        Path(work_dir, 'last_checkpoint').write_text('iter_3.pth')
+        return benchmark.Timing(1.0, 1.0)
+
+    def fake_score(config, checkpoint, work_dir, setup):
+        calls.append(['score', config])
+        scores = record_of(config, 0, 30, None)['scores']
+        return scores, benchmark.Timing(1.0, 1.0)
+
+    monkeypatch.setattr(benchmark, 'run_command', fake_run)
+    monkeypatch.setattr(benchmark, 'score', fake_score)
+    return calls
+
+
+def test_rows_on_different_val_sets_fail_before_anything_trains(
+    tmp_path, commands, capsys, monkeypatch
+):
+    a = tiny_config(tmp_path / 'a.py')
+    b = tiny_config(tmp_path / 'b.py', images=5)
+    err = tool_error(
+        capsys, monkeypatch, f'a={a}', f'b={b}', '--warm-start', 'none',
+        '--seeds', '0', '--results', str(tmp_path / 'r'),
+        '--work-dir', str(tmp_path / 'w'),
+    )  # fmt: skip
+    assert err == (
+        "error: row 'b' is scored on another val set than row 'a' "
+        '(test_dataloader.dataset num_samples: 5, not 2): the rows of a '
+        'table are compared on one val set\n'
+    )
+    assert commands == [] and not (tmp_path / 'w').exists()
+
+
+def test_max_iters_is_at_least_one(capsys, monkeypatch):
+    err = tool_error(capsys, monkeypatch, 'a=a.py', '--max-iters', '0')
+    assert err.endswith('error: argument --max-iters: must be >= 1, got 0\n')
+
+
+def test_max_iters_reaches_every_run_and_the_table(
+    tmp_path, commands, monkeypatch
+):
+    a = tiny_config(tmp_path / 'a.py')
+    results = tmp_path / 'r'
+    run_tool(
+        'analysis/synthetic_benchmark.py', f'a={a}', '--warm-start', 'none',
+        '--seeds', '0', '--max-iters', '3', '--results', str(results),
+        '--work-dir', str(tmp_path / 'w'), monkeypatch=monkeypatch,
+    )  # fmt: skip
+    (train, score) = commands
+    assert train[train.index('--max-iters') + 1] == '3'
+    assert score == ['score', a]
+    record = json.loads((results / 'a' / 'seed0.json').read_text())
+    assert (record['max_iters'], record['iterations']) == (3, 3)
+    table = (results / 'a.md').read_text()
+    assert table.endswith(
+        '\nOptions: 1 run with no `--cfg-options` and `--max-iters 3` '
+        '(3 iterations).\n'
+    )

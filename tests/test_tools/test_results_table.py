@@ -378,3 +378,78 @@ def test_work_dir_without_a_table_and_name_misuse_fail(run, tmp_path):
     )
     done = tool(run.log, run.log, '--name', 'x')
     assert done.returncode == 1 and 'use NAME=RUN' in done.stderr
+
+
+V3 = TOOL.parents[2] / 'benchmarks/synthetic/v3'
+V3_ROWS = {
+    name: f'{stem}_deeplabv2-r18gn_1xb2-5000_synthetic-128x128'
+    for name, stem in (('source only', 'source-only'),
+                       ('self-training', 'st'),
+                       ('target oracle', 'target-oracle'))
+}  # fmt: skip
+
+
+def test_seeds_of_a_row_give_the_benchmarks_means_intervals_verdicts():
+    # The committed records, a folder of seeds per row: the same lines as
+    # the benchmark tool's table of them (benchmarks/synthetic/v3/table.md).
+    done = tool(*(V3 / folder for folder in V3_ROWS.values()))
+    assert done.returncode == 0, done.stderr
+    committed = (V3 / 'table.md').read_text().splitlines()
+    for name in V3_ROWS:
+        line = next(s for s in committed if s.startswith(f'| {name} | '))
+        assert line in done.stdout.splitlines()
+    gains = [
+        '| self-training | source only | +3.91, +2.93, +3.11 | +3.32 '
+        '[+2.02, +4.61] | [+3.32, +4.51], [+2.42, +3.42], [+2.49, +3.71] '
+        '| 17 % | adapts |',
+        '| target oracle | source only | +20.06, +19.58, +18.71 | +19.45 '
+        '[+17.75, +21.15] | [+18.94, +21.16], [+18.40, +20.74], '
+        '[+17.68, +19.73] | 100 % | adapts |',
+    ]
+    for line in gains:
+        assert line in committed and line in done.stdout.splitlines()
+    assert '| self-training seed 2 |' in done.stdout  # and per run, per class
+
+
+def seed_record(folder: Path, name: str, seed: int, miou: int) -> Path:
+    """A benchmark results file of row ``name``: class road at ``miou``
+    on two val images."""
+    target = dict(mIoU=float(miou), IoU={c: float(miou) for c in CLASSES},
+                  images=['0', '1'], intersect=[[miou, 0], [miou, 0]],
+                  union=[[100, 0], [100, 0]])  # fmt: skip
+    scores = dict(target=target, source=dict(mIoU=50.0, IoU={}))
+    record = dict(format=1, name=name, config=f'{name}.py', seed=seed,
+                  warm_start='warm.py', scores=scores)  # fmt: skip
+    path = folder / f'{name}_seed{seed}.json'
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_runs_of_one_name_are_one_row_against_a_baseline(tmp_path):
+    so = [seed_record(tmp_path, 'so', s, 20 + s) for s in (0, 1)]
+    st = [seed_record(tmp_path, 'st', s, 24 + 2 * s) for s in (0, 1)]
+    done = tool(*so, *(f'mine={p}' for p in st), '--resamples', 20)
+    assert done.returncode == 0, done.stderr
+    assert '| so | 20.5 ± 0.7 | 50.0 ± 0.0 | 20.0 / 21.0 |' in done.stdout
+    # +4 and +5: over two seeds t(0.975, 1) = 12.71 makes [4.5 -/+ 6.35].
+    assert (
+        '| mine | so | +4.00, +5.00 | +4.50 [-1.85, +10.85] | [+4.00, '
+        '+4.00], [+5.00, +5.00] | - | no measurable effect |'
+    ) in done.stdout
+    assert '| mine seed 1 |' in done.stdout
+    # --baseline: what the tool passes to the report, which both tools use.
+    from mmseg_pfr.synthetic.report import summary
+
+    named = [('so', json.loads(p.read_text())) for p in so]
+    named += [('mine', json.loads(p.read_text())) for p in st]
+    text = summary(named, baseline='mine', resamples=20)
+    assert '| so | mine | -4.00, -5.00 | -4.50 ' in text
+    done = tool(*so, f'so={st[0]}', '--baseline', 'other')
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: two runs named ['so seed 0']: name them NAME=RUN\n"
+    )
+    done = tool(*so, '--baseline', 'other')
+    assert done.stderr == (
+        "error: row 'so': its baseline 'other' is not a row\n"
+    )

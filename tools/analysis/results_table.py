@@ -4,13 +4,22 @@ apply.
 
     python tools/analysis/results_table.py RUN [RUN ...] [--classes 19|16|13]
         [--paper auto|yes|no] [--name NAME] [--out-md FILE] [--out-csv FILE]
-        [--out-png FILE] [--force]
+        [--out-png FILE] [--force] [--baseline NAME] [--resamples 2000]
 
 A RUN is a work dir (its newest log with a per-class table), a run's
-``.log`` or ``.json``, or a results file of the synthetic benchmark
-(``benchmarks/synthetic/.../seed<k>.json``); ``NAME=RUN`` names its row,
-which is otherwise the run's work dir's name (``--name`` names a single
-run). The published rows (PFR, AdaptSegNet, CLAN: GTA5 -> Cityscapes,
+``.log`` or ``.json``, a results file of the synthetic benchmark
+(``benchmarks/synthetic/.../seed<k>.json``) or a folder of them (a
+config's seeds, ``benchmarks/synthetic/v3/<config stem>/``); ``NAME=RUN``
+names its row, which is otherwise the run's work dir's name, or a results
+file's row name (``--name`` names a single RUN). Each results file is a
+row of the per-class table (``NAME seed k``); together, the results
+files of each name are one row of the benchmark tool's own comparison,
+computed by the same code (mmseg_pfr/synthetic/report.py): target and
+source val mIoU, mean ± sd over seeds, and each row's paired gain over
+its baseline (``--baseline NAME``, by default the first row on the same
+warm start, as in the benchmark) with its 95 % t-interval over seeds,
+its per-seed 95 % bootstrap over val images (``--resamples``) and its
+verdict. The published rows (PFR, AdaptSegNet, CLAN: GTA5 -> Cityscapes,
 19 classes) appear, labelled as the paper's, when every run is a GTA5 or
 SYNTHIA -> Cityscapes run (its logged config trains on GTA5 or SYNTHIA and
 evaluates on Cityscapes), or with ``--paper yes``. Files are never
@@ -31,6 +40,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -263,11 +273,14 @@ TIMESTAMP = re.compile(r'\d{8}_\d{6}')
 @dataclass
 class Run:
     """A run's row: its name, evaluation and whether the paper's rows
-    belong beside it."""
+    belong beside it; for a benchmark results file, also the row its
+    seeds share and its record."""
 
     name: str
     evaluation: Evaluation
     real_uda: bool
+    row: str = ''
+    record: Optional[dict] = None
 
 
 def work_dir_name(path: Path) -> str:
@@ -291,38 +304,83 @@ def newest_log(work_dir: Path) -> Path:
     )
 
 
-def benchmark_run(path: Path) -> Optional[Run]:
-    """A synthetic benchmark results file as a run (target val), else
-    None."""
+RECORD_KEYS = {'config', 'seed', 'scores'}
+
+
+def benchmark_run(path: Path, row: str = '') -> Optional[Run]:
+    """A synthetic benchmark results file as a run (target val) of
+    ``row`` (default: the row name it records), else None."""
     try:
         record = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    if not isinstance(record, dict) or 'scores' not in record:
+    if not isinstance(record, dict) or not RECORD_KEYS <= set(record):
         return None
     target = record['scores']['target']
     iou = {c: math.nan if v is None else v for c, v in target['IoU'].items()}
-    name = f'{record.get("name", path.parent.name)} seed {record["seed"]}'
+    row = row or record.get('name', path.parent.name)
     evaluation = Evaluation(iou, {'mIoU': target['mIoU']}, str(path))
-    return Run(name, evaluation, False)
+    return Run(f'{row} seed {record["seed"]}', evaluation, False, row, record)
 
 
-def load_run(argument: str) -> Run:
-    """A RUN argument (``[NAME=]PATH``) as a table row."""
-    name, sep, path_text = argument.partition('=')
+def benchmark_folder(folder: Path, row: str) -> List[Run]:
+    """A folder of benchmark results files (``seed<k>.json``: a config's
+    seeds) as runs of ``row``, in seed order."""
+    runs = []
+    for path in sorted(folder.glob('seed*.json')):
+        run = benchmark_run(path, row)
+        if run is None:
+            raise ResultsError(f'{path} is not a benchmark results file')
+        runs.append(run)
+    return sorted(runs, key=lambda run: run.record['seed'])
+
+
+def load_runs(argument: str, name: str = '') -> List[Run]:
+    """A RUN argument (``[NAME=]PATH``; ``name``: ``--name``) as table
+    rows: one, or a benchmark results folder's seeds."""
+    given, sep, path_text = argument.partition('=')
     if not sep or Path(argument).exists():
-        name, path_text = '', argument
+        given, path_text = '', argument
+    given = name or given
     path = Path(path_text)
+    if path.is_dir() and any(path.glob('seed*.json')):
+        return benchmark_folder(path, given)
     if path.is_dir():
         log = newest_log(path)
         run = Run(path.resolve().name, read_log(log)[-1], is_real_uda(log))
     else:
-        run = benchmark_run(path) if path.suffix == '.json' else None
-        if run is None:
-            evaluation = load_evaluation(path)
-            log = Path(evaluation.where.rsplit(', line', 1)[0])
-            run = Run(work_dir_name(path), evaluation, is_real_uda(log))
-    return Run(name or run.name, run.evaluation, run.real_uda)
+        run = benchmark_run(path, given) if path.suffix == '.json' else None
+        if run is not None:
+            return [run]
+        evaluation = load_evaluation(path)
+        log = Path(evaluation.where.rsplit(', line', 1)[0])
+        run = Run(work_dir_name(path), evaluation, is_real_uda(log))
+    return [Run(given or run.name, run.evaluation, run.real_uda)]
+
+
+def benchmark_summary(
+    runs: List[Run], baseline: Optional[str], resamples: int
+) -> str:
+    """The benchmark tool's scores and paired gains (means, intervals,
+    verdicts) of the runs that are benchmark results files, one row per
+    name; '' when there are none. ``mmseg_pfr.synthetic.report`` computes
+    them for both tools (imported here only: the package loads mmseg)."""
+    named = [(run.row, run.record) for run in runs if run.record is not None]
+    if not named:
+        if baseline is not None:
+            raise ResultsError(
+                '--baseline names a row of benchmark results files; no '
+                'RUN is one'
+            )
+        return ''
+    os.environ.setdefault('MMSEG_PFR_QUIET', '1')
+    from mmseg_pfr.synthetic.report import ReportError, summary
+    from mmseg_pfr.synthetic.rows import RowsError
+
+    try:
+        return summary(named, baseline, resamples)
+    except (ReportError, RowsError) as error:
+        raise ResultsError(str(error)) from None
 
 
 def caption(classes: Sequence[str], runs: List[Run], paper: bool) -> str:
@@ -400,6 +458,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--force', action='store_true', help='overwrite existing outputs'
     )
+    parser.add_argument(
+        '--baseline',
+        metavar='NAME',
+        help='the row every other row of benchmark results files is '
+        'measured against (default: the first row on the same warm start)',
+    )
+    parser.add_argument(
+        '--resamples',
+        type=int,
+        default=2000,
+        help="bootstrap resamples of the val images (the benchmark's 2000)",
+    )
     return parser.parse_args()
 
 
@@ -419,9 +489,8 @@ def table_rows(args: argparse.Namespace, classes: Sequence[str]):
     paper rows are shown."""
     if args.name and len(args.runs) > 1:
         raise ResultsError('--name names a single run; use NAME=RUN')
-    runs = [load_run(run) for run in args.runs]
-    if args.name:
-        runs[0].name = args.name
+    runs = [run for argument in args.runs
+            for run in load_runs(argument, args.name or '')]  # fmt: skip
     names = [r.name for r in runs]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -440,9 +509,11 @@ def main() -> None:
     try:
         paths = outputs(args)
         runs, rows, paper = table_rows(args, classes)
+        compared = benchmark_summary(runs, args.baseline, args.resamples)
     except ResultsError as error:
         sys.exit(f'error: {error}')
     text = markdown(rows, classes, caption(classes, runs, paper))
+    text += '\n' + compared if compared else ''
     print(text, end='')
     if args.out_md:
         args.out_md.write_text(text)

@@ -10,7 +10,7 @@ from those files.
         [--results benchmarks/synthetic/v3]
         [--work-dir work_dirs/synthetic_benchmark]
         [--table-only] [--warm-start-only] [--out-md FILE] [--out-png FILE]
-        [--resamples 2000] [--cfg-options KEY=VALUE ...]
+        [--resamples 2000] [--max-iters N] [--cfg-options KEY=VALUE ...]
 
 Rows: the README's table by default (our rows under protocol v3 and the
 stock mmseg rows: mmseg_pfr/synthetic/rows.py); ``--calibration`` the four
@@ -23,13 +23,25 @@ Each run computes on one thread; ``--jobs N`` runs N at a time (2 on a
 it). A run whose results file exists is not trained again, so an
 interrupted table resumes, and a table split over machines completes once
 their results folders are copied together; ``--table-only`` rebuilds the
-table from the files alone. docs/synthetic_benchmark.md has the protocol.
+table from the files alone. ``--max-iters N`` trains every run N
+iterations (``tools/train.py --max-iters``: every schedule compressed to
+end there), which, like ``--cfg-options``, is recorded and part of each
+run's identity. The table goes to RESULTS/NAME.md and .png: ``table`` for
+the README's table, ``calibration`` or ``recipe`` for those, a rows file's
+own name, or the rows' names joined for NAME=CONFIG entries; custom rows
+never write over a built-in table's files unless ``--out-md`` and
+``--out-png`` name them. Mistakes (in the rows, the options, configs
+scored on different val sets, a row on another protocol than its
+baseline, a results file of another run) end the tool with one
+``error:`` line and exit status 2 before anything trains.
+docs/synthetic_benchmark.md has the protocol.
 """
 
 import argparse
 import os
 import os.path as osp
-import sys
+import re
+from typing import Tuple
 
 # First, before the stack loads: its known, harmless warnings off
 # (mmseg_pfr.compat.quiet). Then the plugin registers its components.
@@ -44,7 +56,12 @@ from mmseg_pfr.synthetic.benchmark import (  # noqa: E402
     table_records,
 )
 from mmseg_pfr.synthetic.classes import METAINFO  # noqa: E402
-from mmseg_pfr.synthetic.report import build, chart, markdown  # noqa: E402
+from mmseg_pfr.synthetic.report import (  # noqa: E402
+    ReportError,
+    build,
+    chart,
+    markdown,
+)
 from mmseg_pfr.synthetic.results import ResultsFileError  # noqa: E402
 from mmseg_pfr.synthetic.rows import (  # noqa: E402
     WARM_START_V3,
@@ -57,8 +74,20 @@ from mmseg_pfr.synthetic.rows import (  # noqa: E402
     recipe_spec,
     resolve,
 )
+from mmseg_pfr.utils.tool_errors import fail  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEFAULT_TABLE = 'table'
+# The built-in tables' names (the README's table, --calibration, --recipe).
+BUILT_IN = (DEFAULT_TABLE, 'calibration', 'recipe')
+
+
+def positive(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be >= 1, got {value}')
+    return value
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -100,9 +129,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='train nothing: the table from the results files',
     )
     parser.add_argument('--warm-start-only', action='store_true')
-    parser.add_argument('--out-md', help='default: RESULTS/table.md')
-    parser.add_argument('--out-png', help='default: RESULTS/table.png')
+    parser.add_argument(
+        '--out-md',
+        help="default: RESULTS/NAME.md, NAME the table's (see above)",
+    )
+    parser.add_argument('--out-png', help='default: RESULTS/NAME.png')
     parser.add_argument('--resamples', type=int, default=2000)
+    parser.add_argument(
+        '--max-iters',
+        type=positive,
+        metavar='N',
+        help='train every run N iterations, every schedule compressed to '
+        "end at N (tools/train.py's; recorded; part of each run's "
+        "identity). Default: each config's own length",
+    )
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -129,13 +169,47 @@ def spec_of(args: argparse.Namespace):
     return default_spec()
 
 
+def table_name(args: argparse.Namespace) -> str:
+    """The name of the table's files: the built-in tables' own, a rows
+    file's name, or NAME=CONFIG entries' row names joined."""
+    if args.rows:
+        return osp.splitext(osp.basename(args.rows))[0]
+    if args.calibration:
+        return 'calibration'
+    if args.recipe:
+        return 'recipe'
+    if args.entries:
+        names = (entry.partition('=')[0] for entry in args.entries)
+        return '_'.join(re.sub(r'\W+', '-', n).strip('-').lower()
+                        for n in names)  # fmt: skip
+    return DEFAULT_TABLE
+
+
+def outputs(args: argparse.Namespace) -> Tuple[str, str]:
+    """The table's markdown and chart: ``--out-md`` and ``--out-png``, else
+    RESULTS/NAME.md and .png (:func:`table_name`); an error when custom
+    rows would write over a built-in table's files unnamed."""
+    name = table_name(args)
+    paths = []
+    for given, suffix in ((args.out_md, '.md'), (args.out_png, '.png')):
+        path = given or osp.join(args.results, name + suffix)
+        if not given and name in BUILT_IN and (args.rows or args.entries):
+            raise BenchmarkError(
+                f"these rows' table would be written over {path}, the "
+                f'built-in {name!r} table: name its files with --out-md '
+                'and --out-png'
+            )
+        paths.append(path)
+    return paths[0], paths[1]
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     try:
         spec = resolve(spec_of(args), ROOT)
-        setup = Setup(
-            args.results, args.work_dir, ROOT, args.device, args.cfg_options
-        )
+        out_md, out_png = outputs(args)
+        setup = Setup(args.results, args.work_dir, ROOT, args.device,
+                      args.cfg_options, args.max_iters)  # fmt: skip
         if args.table_only:
             records = table_records(spec, args.seeds, setup)
         else:
@@ -143,14 +217,12 @@ def main(argv=None) -> None:
             records = run_table(
                 spec, args.seeds, setup, args.jobs, args.warm_start_only
             )
-    except (BenchmarkError, ResultsFileError, RowsError) as error:
-        sys.exit(f'error: {error}')
-    if args.warm_start_only:
-        return
-    lines = build(spec, records, args.resamples)
+        if args.warm_start_only:
+            return
+        lines = build(spec, records, args.resamples)
+    except (BenchmarkError, ReportError, ResultsFileError, RowsError) as error:
+        fail(str(error))
     text = markdown(lines, args.seeds, records, METAINFO['classes'])
-    out_md = args.out_md or osp.join(args.results, 'table.md')
-    out_png = args.out_png or osp.join(args.results, 'table.png')
     os.makedirs(osp.dirname(out_md) or '.', exist_ok=True)
     with open(out_md, 'w') as f:
         f.write(text)
