@@ -124,4 +124,7 @@ def test_segformer_schedule_is_the_same_warm_up():
         'head': dict(lr_mult=10.0),
         'pos_block': dict(decay_mult=0.0),
         'norm': dict(decay_mult=0.0),
+        # mmseg 1.x's names of MiT's stage-closing norms (DAFormer's
+        # norm1..norm4): tests/test_schedule_weight_decay.py.
+        **{f'backbone.layers.{i}.2.': dict(decay_mult=0.0) for i in range(4)},
     }

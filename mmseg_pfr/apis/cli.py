@@ -17,10 +17,17 @@ from ..compat.checkpoint import (
 )
 from ..compat.checkpoint_fit import CheckpointMismatchError
 from ..compat.config_format import load_config_file
+from ..compat.config_names import missing_name_message
+from ..compat.mmcv_ops import compiled_op_message
 from ..datasets.layout import DatasetLayoutError
+from ..models.uda.config_errors import UDAConfigError
 from ..models.uda.model_check import ModelCheckError
 from ..models.uda.pretrained import PretrainedWeightsError
-from ..utils.registry_hint import unknown_type_message
+from ..utils.registry_hint import (
+    missing_type_message,
+    unexpected_key_message,
+    unknown_type_message,
+)
 from ..utils.tool_errors import fail, require_file
 from .resume import (
     ResumeFolderError,
@@ -49,6 +56,7 @@ USER_ERRORS = (
     UnreadableCheckpointError,
     UntrustedCheckpointError,
     ModelCheckError,
+    UDAConfigError,
     PretrainedWeightsError,
     ResumeFolderError,
     DatasetLayoutError,
@@ -196,20 +204,37 @@ def add_trust_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The stack's own errors for a user's mistake, each turned into one line
+# (None: another error, which keeps its traceback).
+STACK_ERRORS = (
+    unknown_type_message,  # type='PFRTem'
+    missing_type_message,  # a dict without type: a typo or a replaced dict
+    unexpected_key_message,  # decode_headd=...: a key no class takes
+    compiled_op_message,  # a model needing mmcv's compiled ops
+)
+
+
 def run_tool(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; a mistake in what the user gave it (a
     checkpoint that is unreadable, untrusted or does not fit, a config key
-    that does not fit the model, an unknown registered type, ...: see
-    :data:`USER_ERRORS`) ends it with one line (:func:`fail`)."""
+    that does not fit the model, an unknown registered type, a model
+    needing compiled ops, ...: see :data:`USER_ERRORS` and
+    :data:`STACK_ERRORS`) ends it with one line (:func:`fail`)."""
     try:
         main()
     except USER_ERRORS as error:
         fail(str(error))
-    except KeyError as error:
-        message = unknown_type_message(error)
-        if message is None:
-            raise
-        fail(message)
+    except (
+        KeyError,
+        RuntimeError,
+        AttributeError,
+        ImportError,
+        TypeError,
+    ) as error:
+        for message in (explain(error) for explain in STACK_ERRORS):
+            if message is not None:
+                fail(message)
+        raise
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -218,7 +243,13 @@ def load_config(args: argparse.Namespace) -> Config:
     (:mod:`..compat.config_format`)."""
     require_file(args.config, 'config')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    cfg = load_config_file(args.config)
+    try:
+        cfg = load_config_file(args.config)
+    except AttributeError as error:  # a name its bases do not define
+        message = missing_name_message(error)
+        if message is None:
+            raise
+        fail(message)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg

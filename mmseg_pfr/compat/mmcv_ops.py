@@ -26,6 +26,7 @@ each kind of caller expects:
 
 import importlib.abc
 import importlib.util
+import re
 import sys
 import types
 from typing import Optional
@@ -121,6 +122,25 @@ def _missing_message(name: str) -> str:
 
 class MissingOpError(AttributeError):
     """An mmcv op that needs the compiled extension mmcv-lite lacks."""
+
+
+# mmseg's own error where a head needs an op its guarded import did not
+# find (CCHead, PSAHead, PointHead), which names the pre-2.0 package.
+MMSEG_MISSING_OP = re.compile(r'Please install mmcv-full for (?P<op>\w+) ops')
+
+
+def compiled_op_message(error: BaseException) -> Optional[str]:
+    """One line for an error raised because mmcv's compiled ops are
+    missing (ours, or mmseg's "Please install mmcv-full"), naming the op
+    and the install command; None for any other error."""
+    if isinstance(error, MissingOpError) or (
+        isinstance(error, ModuleNotFoundError) and error.name == 'mmcv._ext'
+    ):
+        return str(error)
+    match = MMSEG_MISSING_OP.search(str(error))
+    if isinstance(error, RuntimeError) and match:
+        return _missing_message(match.group('op'))
+    return None
 
 
 def _missing_op(name: str):

@@ -1,12 +1,17 @@
 """The check before the first iteration: a head or a PFR stage that does
-not fit the backbone is one error naming its config key."""
+not fit the backbone, a head or a padding that does not fit the training
+data, a test_cfg validation cannot use: one error naming its config key."""
 
 import pytest
 import torch
 from helpers import tiny_segmentor_cfg, uda_model_cfg
 from mmseg.registry import MODELS
 
-from mmseg_pfr.models.uda.model_check import ModelCheckError, check_model
+from mmseg_pfr.models.uda.model_check import (
+    ModelCheckError,
+    check_crops,
+    check_model,
+)
 
 
 def build(cfg):
@@ -95,3 +100,82 @@ def test_it_computes_no_gradient_and_updates_no_statistics():
     check_model(model)
     assert torch.equal(bn.running_mean, before)
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_heads_for_another_datasets_classes_are_named():
+    cfg = uda_model_cfg(aux=True)
+    with pytest.raises(ModelCheckError) as error:
+        check_model(build(cfg), num_classes=19)
+    assert str(error.value) == (
+        'model.segmentor.decode_head.num_classes is 4, but the training '
+        'data has 19 classes: set num_classes=19; '
+        'model.segmentor.auxiliary_head.num_classes is 4, but the training '
+        'data has 19 classes: set num_classes=19'
+    )
+
+
+def test_a_preprocessor_padding_the_crops_to_a_zoo_size():
+    cfg = tiny_segmentor_cfg()
+    cfg.data_preprocessor.size = (832, 832)
+    crops = dict(source=(144, 256), target=(128, 256))
+    with pytest.raises(ModelCheckError) as error:
+        check_crops(build(cfg), crops)
+    assert str(error.value) == (
+        'model.data_preprocessor.size is (832, 832), but the training crops '
+        'are 144x256 (source), 128x256 (target): padding 128x256 to '
+        '(832, 832) makes each batch 21.1x its area, the padding ignored by '
+        'the loss and computed on: set size=(144, 256)'
+    )
+    # The size that error proposes fits; padding 128 rows to 144 is small.
+    cfg.data_preprocessor.size = (144, 256)
+    check_crops(build(cfg), crops)
+
+
+@pytest.mark.parametrize(
+    'test_cfg, message',
+    [
+        (
+            dict(mode='slide', crop_size=256, stride=170),
+            'model.test_cfg.crop_size is 256: slide inference needs an '
+            '(h, w) pair: set crop_size=(256, 256)',
+        ),
+        (
+            dict(mode='slide', crop_size=(256, 256), stride=None),
+            'model.test_cfg.stride is None: slide inference needs an (h, w) '
+            'pair: set stride=(h, w)',
+        ),
+        (
+            dict(mode='slidy'),
+            "model.test_cfg={'mode': 'slidy'}: validation would fail, "
+            'predict on a 64x64 image raised AssertionError: Only "slide" or '
+            '"whole" test mode are supported, but got slidy.',
+        ),
+    ],
+)
+def test_a_test_cfg_validation_cannot_use(test_cfg, message):
+    cfg = tiny_segmentor_cfg()
+    cfg.test_cfg = test_cfg
+    with pytest.raises(ModelCheckError) as error:
+        check_model(build(cfg))
+    assert str(error.value) == message
+
+
+def test_slide_inference_that_works_passes():
+    cfg = uda_model_cfg()
+    cfg.segmentor.test_cfg = dict(
+        mode='slide', crop_size=(48, 48), stride=(32, 32)
+    )
+    assert check_model(build(cfg)) == []
+
+
+def test_pfr_on_a_single_stage_is_noted():
+    cfg = uda_model_cfg()
+    cfg.segmentor.backbone.out_indices = (3,)
+    cfg.segmentor.decode_head.in_index = 0
+    notes = check_model(build(cfg))
+    assert notes == [
+        'model.terms.pfr: the backbone returns a single stage, so PFR aligns '
+        'that one only; the paper aligns four, from low to high level: set '
+        'model.segmentor.backbone.out_indices to return more (e.g. '
+        '(2, 5, 8, 11) for a 12-block ViT)'
+    ]

@@ -8,6 +8,7 @@ import pytest
 from helpers import uda_model_cfg
 from mmseg.registry import MODELS
 
+from mmseg_pfr.apis.zoo import load_any_config
 from mmseg_pfr.models.uda.pretrained import PretrainedWeightsError
 
 
@@ -29,9 +30,9 @@ def test_a_missing_local_file(tmp_path):
     assert str(error.value) == (
         'pretrained weights could not be loaded (FileNotFoundError: '
         f'{missing} can not be found.); the config names {missing} '
-        '(model.segmentor.backbone.init_cfg, or model.segmentor.pretrained)'
-        '. Download the file elsewhere and point the key to it, or set the '
-        'key to None to start from random weights'
+        '(model.segmentor.backbone.init_cfg). Download the file elsewhere '
+        'and point the key to it, or set the key to None to start from '
+        'random weights'
     )
 
 
@@ -49,7 +50,25 @@ def test_a_download_on_a_machine_without_network(monkeypatch):
     assert message.startswith(
         'pretrained weights could not be loaded (URLError: <urlopen error '
         'Name or service not known>); the config names '
-        'open-mmlab://resnet50_v1c (model.segmentor.backbone.init_cfg, or '
-        'model.segmentor.pretrained).'
+        'open-mmlab://resnet50_v1c (model.segmentor.pretrained).'
     )
     assert isinstance(error.value, OSError)  # as the error it replaces
+
+
+def test_a_wrapper_backbones_key_as_the_config_writes_it(tmp_path):
+    """ICNet builds its ResNet from backbone_cfg: the module is
+    segmentor.backbone.backbone, the config key backbone.backbone_cfg."""
+    missing = str(tmp_path / 'resnet18_v1c.pth')
+    cfg = uda_model_cfg()
+    icnet = load_any_config('mmseg::_base_/models/icnet_r50-d8.py').model
+    icnet.backbone.backbone_cfg.depth = 18
+    icnet.backbone.backbone_cfg.init_cfg = dict(
+        type='Pretrained', checkpoint=missing
+    )
+    cfg.segmentor = icnet
+    with pytest.raises(PretrainedWeightsError) as error:
+        MODELS.build(cfg).init_weights()
+    assert (
+        f'the config names {missing} '
+        '(model.segmentor.backbone.backbone_cfg.init_cfg). '
+    ) in str(error.value)

@@ -30,8 +30,10 @@ ZOO = {
 
 
 def zoo_model(base: str) -> dict:
-    model = load_any_config(f'mmseg::_base_/models/{base}').model.to_dict()
-    model['pretrained'] = None
+    # A ConfigDict, as the runner gives: mmseg's predict reads
+    # test_cfg.mode.
+    model = load_any_config(f'mmseg::_base_/models/{base}').model
+    model.pretrained = None
     return model
 
 

@@ -5,17 +5,22 @@ PFR stage the backbone does not have, otherwise surfaces at the first
 iteration as a convolution's shape error that names no config key.
 :func:`check_model` forwards one small input through the backbone and
 neck (no gradient, eval mode, seconds) and compares what every head would
-read with what it was built for, then lets every UDA term check the stages
-it reads.
+read with what it was built for, and the heads' classes with the training
+data's (:mod:`.data_fit`); lets every UDA term check the stages it reads;
+and runs the validation path once (:mod:`.validation_check`).
+:func:`check_crops` compares the preprocessor's padding with the training
+crops.
 """
 
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from torch import Tensor
 
-from .taps import DomainOutputs, auxiliary_heads, decode_heads
+from .data_fit import class_problems, head_keys, padding_problem
+from .taps import DomainOutputs
+from .validation_check import predict_problem
 
 
 class ModelCheckError(ValueError):
@@ -27,18 +32,6 @@ def channels(x) -> object:
     if isinstance(x, Tensor):
         return x.shape[1]
     return [channels(f) for f in x]
-
-
-def head_keys(segmentor: nn.Module) -> List[Tuple[str, nn.Module]]:
-    """(config key, head) of every decode and auxiliary head."""
-    found = []
-    for kind, heads in (
-        ('decode_head', decode_heads(segmentor)),
-        ('auxiliary_head', auxiliary_heads(segmentor)),
-    ):
-        for i, head in enumerate(heads):
-            found.append((kind if len(heads) == 1 else f'{kind}[{i}]', head))
-    return found
 
 
 def head_problem(head: nn.Module, features: Sequence[Tensor], key: str) -> str:
@@ -81,11 +74,41 @@ def stage_features(
         ) from error
 
 
+def term_notes(model: nn.Module, outputs: DomainOutputs) -> List[str]:
+    """Every term's check of what it reads (an error names the term's
+    key); the notes the terms have on it, each with the term's key."""
+    notes = []
+    for name, term in model.named_terms():
+        try:
+            term.describe(outputs)
+            note = term.note(outputs)
+        except (IndexError, TypeError, ValueError) as error:
+            raise ModelCheckError(f'model.terms.{name}: {error}') from error
+        if note:
+            notes.append(f'model.terms.{name}: {note}')
+    return notes
+
+
 @torch.no_grad()
-def check_model(model: nn.Module, size: Tuple[int, int] = (64, 64)) -> None:
-    """Raise :class:`ModelCheckError` naming the first config key that
-    does not fit, for a UDA model (its segmentor and terms) or a plain
-    mmseg segmentor; the model's train/eval mode is restored."""
+def check_model(
+    model: nn.Module,
+    size: Tuple[int, int] = (64, 64),
+    num_classes: Optional[int] = None,
+) -> List[str]:
+    """Raise :class:`ModelCheckError` naming every config key that does
+    not fit, for a UDA model (its segmentor and terms) or a plain mmseg
+    segmentor; the model's train/eval mode is restored.
+
+    Args:
+        model: The built model.
+        size: (h, w) of the zero image forwarded.
+        num_classes: The training data's class count; None skips the
+            heads' check against it.
+
+    Returns:
+        Notes on what trains but may not be what the config means (PFR on
+        a single stage), each naming its key, for the log.
+    """
     uda = hasattr(model, 'inner_segmentor')
     segmentor = model.inner_segmentor if uda else model
     prefix = 'model.segmentor.' if uda else 'model.'
@@ -98,16 +121,30 @@ def check_model(model: nn.Module, size: Tuple[int, int] = (64, 64)) -> None:
             for key, head in head_keys(segmentor)
         ]
         problems = [p for p in problems if p]
+        if num_classes is not None:
+            problems += class_problems(segmentor, num_classes, prefix)
         if problems:
             raise ModelCheckError('; '.join(problems))
+        notes = []
         if uda:
             outputs = DomainOutputs(stages[0], stages, features, ())
-            for name, term in model.named_terms():
-                try:
-                    term.describe(outputs)
-                except (IndexError, TypeError, ValueError) as error:
-                    raise ModelCheckError(
-                        f'model.terms.{name}: {error}'
-                    ) from error
+            notes = term_notes(model, outputs)
+        problem = predict_problem(segmentor, size, prefix)
+        if problem:
+            raise ModelCheckError(problem)
+        return notes
     finally:
         model.train(training)
+
+
+def check_crops(model: nn.Module, crops: Dict[str, Tuple[int, int]]) -> None:
+    """Raise :class:`ModelCheckError` when the preprocessor's ``size``
+    pads the training ``crops`` (per domain) too much
+    (:func:`.data_fit.padding_problem`)."""
+    uda = hasattr(model, 'inner_segmentor')
+    segmentor = model.inner_segmentor if uda else model
+    problem = padding_problem(
+        segmentor, crops, 'model.segmentor.' if uda else 'model.'
+    )
+    if problem:
+        raise ModelCheckError(problem)

@@ -5,44 +5,58 @@ mmseg's model bases name ImageNet weights to download at initialisation
 a local file (``pretrain/jx_vit_base_p16_224-80ecf9dd.pth``). On a machine
 without network, or without that file, initialisation ends in a urllib or
 file error deep in mmengine that names neither the config key nor the way
-out; :func:`pretrained_weights` finds them, and the UDA model re-raises the
-error as :class:`PretrainedWeightsError`, which does.
+out; :func:`pretrained_keys` finds them in the model's config, and the UDA
+model re-raises the error as :class:`PretrainedWeightsError`, which does.
 """
 
-from typing import List, Tuple
-
-import torch.nn as nn
+from typing import List, Mapping, Tuple
 
 
 class PretrainedWeightsError(OSError):
     """Pretrained weights a config names could not be loaded."""
 
 
-def pretrained_weights(model: nn.Module) -> List[Tuple[str, str]]:
-    """(module path, checkpoint) of every ``Pretrained`` ``init_cfg`` in
-    ``model``."""
+def pretrained_keys(node, key: str) -> List[Tuple[str, str]]:
+    """(config key, checkpoint) of every pretrained weight the config
+    ``node`` (under ``key``) names: a ``pretrained`` path, a ``Pretrained``
+    ``init_cfg``; keys as the user writes them, a wrapper backbone's
+    included (ICNet's ``backbone.backbone_cfg.init_cfg``)."""
+    if isinstance(node, (list, tuple)):
+        return [
+            found
+            for i, child in enumerate(node)
+            for found in pretrained_keys(child, f'{key}[{i}]')
+        ]
+    if not isinstance(node, Mapping):
+        return []
     found = []
-    for path, module in model.named_modules():
-        cfgs = getattr(module, 'init_cfg', None) or []
-        for cfg in cfgs if isinstance(cfgs, list) else [cfgs]:
-            if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
-                found.append((path, str(cfg.get('checkpoint'))))
+    for name, value in node.items():
+        here = f'{key}.{name}'
+        if name == 'pretrained' and isinstance(value, str):
+            found.append((here, value))
+        elif name == 'init_cfg':
+            cfgs = value if isinstance(value, (list, tuple)) else [value]
+            found += [
+                (here, str(cfg.get('checkpoint')))
+                for cfg in cfgs
+                if isinstance(cfg, Mapping) and cfg.get('type') == 'Pretrained'
+            ]
+        else:
+            found += pretrained_keys(value, here)
     return found
 
 
-def weights_error(model: nn.Module, error: OSError) -> PretrainedWeightsError:
-    """The error to raise when ``model.init_weights()`` failed with
-    ``error``: which weights, under which config key, and what to do."""
-    named = '; '.join(
-        f'{checkpoint} (model.{path}.init_cfg'
-        + (', or model.segmentor.pretrained' if path.endswith(
-            'segmentor.backbone') else '')
-        + ')'
-        for path, checkpoint in pretrained_weights(model)
-    )  # fmt: skip
+def weights_error(
+    named: List[Tuple[str, str]], error: OSError
+) -> PretrainedWeightsError:
+    """The error to raise when ``init_weights()`` failed with ``error``
+    for a model whose config names the weights ``named``
+    (:func:`pretrained_keys`): which weights, under which config key, and
+    what to do."""
+    listed = '; '.join(f'{checkpoint} ({key})' for key, checkpoint in named)
     return PretrainedWeightsError(
         f'pretrained weights could not be loaded ({type(error).__name__}: '
-        f'{error}); the config names {named or "none we could find"}. '
+        f'{error}); the config names {listed or "none we could find"}. '
         'Download the file elsewhere and point the key to it, or set the '
         'key to None to start from random weights'
     )

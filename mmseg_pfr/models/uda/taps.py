@@ -17,6 +17,8 @@ import torch.nn as nn
 from mmseg.models.segmentors import EncoderDecoder
 from torch import Tensor
 
+from .config_errors import UDAConfigError
+
 
 class DomainOutputs(NamedTuple):
     """One forward of the segmentor on one domain's batch."""
@@ -58,7 +60,7 @@ def check_segmentor(segmentor: nn.Module) -> EncoderDecoder:
     """``segmentor`` itself when it is an mmseg encoder-decoder (with or
     without a neck, auxiliary heads or a cascade); else a TypeError."""
     if not isinstance(segmentor, EncoderDecoder):
-        raise TypeError(
+        raise UDAConfigError(
             'UDASegmentor adapts an mmseg EncoderDecoder or '
             'CascadeEncoderDecoder (a backbone, an optional neck and decode '
             f'heads), got {type(segmentor).__name__}'

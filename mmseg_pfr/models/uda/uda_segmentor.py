@@ -24,10 +24,10 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList, add_prefix
 from torch import Tensor
 
-from .config_errors import check_arguments
+from .config_errors import UDAConfigError, check_arguments, check_term_types
 from .fusion import fusion
 from .nonfinite import check_nonfinite_policy, may_update, skipped_count
-from .pretrained import weights_error
+from .pretrained import pretrained_keys, weights_error
 from .segmentation_loss import segmentation_loss
 from .step import UDAStep, current_iteration
 from .summary import describe
@@ -124,10 +124,14 @@ class UDASegmentor(BaseModel):
             ('pretrained', pretrained),
         ):
             if value is not None:
-                raise TypeError(
+                raise UDAConfigError(
                     f'UDASegmentor takes no {name}; set it in '
                     f'the segmentor config'
                 )
+        # The weights the config names, for the error when they cannot load.
+        self._pretrained = pretrained_keys(
+            dict(segmentor=segmentor, terms=terms, teacher=teacher), 'model'
+        )
         self.fuse_forward = fuse_forward
         self.nonfinite = check_nonfinite_policy(nonfinite)
         self.segmentor = check_segmentor(MODELS.build(segmentor))
@@ -145,7 +149,7 @@ class UDASegmentor(BaseModel):
         try:
             super().init_weights()
         except OSError as error:
-            raise weights_error(self, error) from error
+            raise weights_error(self._pretrained, error) from error
 
     def _init_batching(self) -> None:
         """mmseg's data preprocessor stacks a training batch only with a
@@ -159,18 +163,19 @@ class UDASegmentor(BaseModel):
             pre.size_divisor = 1
 
     def _init_terms(self, cfgs: Dict[str, OptConfigType]) -> List[str]:
+        check_term_types(cfgs)
         names = []
         for name, cfg in cfgs.items():
             if cfg is None:
                 continue
             if not re.fullmatch(r'[a-z][a-z0-9_]*', name) or name in RESERVED:
-                raise ValueError(
+                raise UDAConfigError(
                     f'term name {name!r}: use a lower-case identifier other '
                     f'than {RESERVED}'
                 )
             term = MODELS.build(cfg)
             if not isinstance(term, UDATerm):
-                raise TypeError(
+                raise UDAConfigError(
                     f'terms.{name} must build a UDA term (AdversarialTerm, '
                     f'PFRTerm, ...), got {type(term).__name__}'
                 )
@@ -188,7 +193,7 @@ class UDASegmentor(BaseModel):
         self.teacher = None
         needing = [n for n, t in self.named_terms() if t.needs_teacher]
         if needing:
-            raise ValueError(
+            raise UDAConfigError(
                 f"terms {needing} learn from a mean teacher's pseudo-labels:"
                 " add teacher=dict(type='MeanTeacher') to the model"
             )

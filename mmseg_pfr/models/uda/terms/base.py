@@ -62,6 +62,12 @@ class UDATerm(BaseModule):
         starts. Nothing to say by default."""
         return ''
 
+    def note(self, outputs: DomainOutputs) -> str:
+        """What the term would do on these outputs that a config may not
+        mean (the model check logs it as a warning, naming the term's key,
+        and :meth:`describe` says it too). Nothing by default."""
+        return ''
+
     @property
     def active(self) -> bool:
         """Whether the term takes part in training (weight > 0)."""

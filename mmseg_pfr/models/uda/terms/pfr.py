@@ -83,9 +83,27 @@ class PFRTerm(UDATerm):
         """The stages aligned, with their channels and sizes."""
         chosen = select_stages(outputs.stages, self.stages)
         indices = self.stages or tuple(range(len(outputs.stages)))
-        return 'aligns backbone stages ' + ', '.join(
-            f'{i} ({s.shape[1]} ch, {s.shape[2]}x{s.shape[3]})'
-            for i, s in zip(indices, chosen)
+        note = self.note(outputs)
+        return (
+            'aligns backbone stages '
+            + ', '.join(
+                f'{i} ({s.shape[1]} ch, {s.shape[2]}x{s.shape[3]})'
+                for i, s in zip(indices, chosen)
+            )
+            + (f' ({note})' if note else '')
+        )
+
+    def note(self, outputs: DomainOutputs) -> str:
+        """A backbone that returns one stage (a ViT's default
+        ``out_indices``) leaves PFR a single stage, where the paper
+        refines four, from texture to layout."""
+        if len(outputs.stages) != 1:
+            return ''
+        return (
+            'the backbone returns a single stage, so PFR aligns that one '
+            'only; the paper aligns four, from low to high level: set '
+            'model.segmentor.backbone.out_indices to return more (e.g. '
+            '(2, 5, 8, 11) for a 12-block ViT)'
         )
 
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:
