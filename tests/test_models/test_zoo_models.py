@@ -12,7 +12,11 @@ from mmengine.model import revert_sync_batchnorm
 from mmseg.registry import MODELS
 
 from mmseg_pfr.apis.zoo import load_any_config
-from mmseg_pfr.models.uda.model_check import check_model
+from mmseg_pfr.models.uda.model_check import (
+    ModelCheckError,
+    check_crops,
+    check_model,
+)
 from mmseg_pfr.models.uda.taps import DomainOutputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +88,32 @@ def test_a_data_preprocessor_without_size_or_divisor_pads_batches():
     assert (pre.size, pre.size_divisor) == (None, 1)
     batch = uda_batch(n=2, source_size=(32, 48))['source']
     assert pre(batch, True)['inputs'].shape == (2, 3, 32, 48)
+
+
+def test_mmsegs_unet_base_is_stopped_before_its_first_validation():
+    """Its slide inference has integer crop_size and stride, which mmseg's
+    slide_inference cannot unpack: without the check it trains a whole
+    validation interval, then crashes."""
+    unet = MODELS.build(zoo_model('fcn_unet_s5-d16.py'))
+    with pytest.raises(ModelCheckError) as error:
+        check_model(revert_sync_batchnorm(unet))
+    assert str(error.value) == (
+        'model.test_cfg.crop_size is 256: slide inference needs an (h, w) '
+        'pair: set crop_size=(256, 256)'
+    )
+
+
+def test_a_cityscapes_zoo_configs_padding_of_the_synthetic_crops():
+    cfg = load_any_config(
+        'mmseg::icnet/icnet_r18-d8_4xb2-80k_cityscapes-832x832.py'
+    )
+    cfg.model.pretrained = None
+    cfg.model.backbone.backbone_cfg.init_cfg = None
+    uda = wrap(cfg.model)
+    with pytest.raises(ModelCheckError) as error:
+        check_crops(uda, dict(source=(144, 256), target=(128, 256)))
+    assert str(error.value).startswith(
+        'model.segmentor.data_preprocessor.size is (832, 832), but the '
+        'training crops are 144x256 (source), 128x256 (target): padding '
+        '128x256 to (832, 832) makes each batch 21.1x its area'
+    )
