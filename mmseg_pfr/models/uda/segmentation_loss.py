@@ -5,7 +5,8 @@ mmseg's ``EncoderDecoder.loss`` would forward the source again; here each
 decode head's ``loss_by_feat`` reads the logits kept by the step's forward
 (a cascade's every head, as ``CascadeEncoderDecoder`` trains them), and
 each auxiliary head reads the step's features, under mmseg's own log
-keys.
+keys. A multi-resolution segmentor's decode losses are its own (HRDA's
+fused and detail losses, ``multi_res_loss``) on the step's forward.
 """
 
 from typing import Dict
@@ -19,10 +20,13 @@ from .taps import auxiliary_heads, decode_heads
 
 def segmentation_loss(step: UDAStep) -> Dict[str, Tensor]:
     """Each decode head's losses (``decode.*``; ``decode_<i>.*`` in a
-    cascade) and each auxiliary head's (``aux.*`` / ``aux_<i>.*``)."""
+    cascade; a multi-resolution segmentor's ``multi_res_loss``) and each
+    auxiliary head's (``aux.*`` / ``aux_<i>.*``)."""
     out, samples = step.outputs['source'], step.source_samples
     losses = {}
-    heads = decode_heads(step.segmentor)
+    if out.multi_res is not None:
+        losses.update(step.segmentor.multi_res_loss(out.multi_res, samples))
+    heads = decode_heads(step.segmentor) if out.multi_res is None else []
     for i, head in enumerate(heads):
         prefix = 'decode' if len(heads) == 1 else f'decode_{i}'
         head_losses = head.loss_by_feat(out.head_logits[i], samples)

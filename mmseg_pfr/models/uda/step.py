@@ -7,28 +7,24 @@ several terms share: the probabilities D reads, the auxiliary heads' logits,
 the teacher's pseudo-labels.
 """
 
-import zlib
 from typing import Callable, Dict, Optional
 
-import numpy as np
 import torch
-from mmengine.dist import get_rank
-from mmengine.logging import MessageHub
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from ..losses.weighted_cross_entropy import weighted_cross_entropy
 from ..utils.class_mix import ImageNorm
+from ..utils.random_streams import current_iteration, stream_generator
 from .taps import DomainOutputs, auxiliary_heads, decode_heads
 from .teacher import MeanTeacher, PseudoLabels
 
 DOMAINS = ('source', 'target')
 
 
-def current_iteration() -> int:
-    """The runner's 0-based iteration (0 outside a runner)."""
-    return MessageHub.get_current_instance().get_info('iter', 0)
+__all__ = ['UDAStep', 'current_iteration', 'image_norm']
 
 
 def image_norm(segmentor: EncoderDecoder) -> ImageNorm:
@@ -49,8 +45,9 @@ class UDAStep:
         outputs: The same keys: each domain's :class:`DomainOutputs`.
         source_samples: The source data samples (labels, meta).
         segmentor: The segmentor itself (unwrapped), for its heads.
-        student: The segmentor's forward ``x -> P`` through its DDP wrapper
-            (what a term calls for an extra forward of its own).
+        student: The segmentor's forward ``x -> DomainOutputs`` through
+            its DDP wrapper (what a term's extra forward of its own runs:
+            :meth:`student_loss`).
         teacher: The mean teacher, when the model has one.
     """
 
@@ -60,7 +57,7 @@ class UDAStep:
         outputs: Dict[str, DomainOutputs],
         source_samples: SampleList,
         segmentor: EncoderDecoder,
-        student: Callable[[Tensor], Tensor],
+        student: Callable[[Tensor], DomainOutputs],
         teacher: Optional[MeanTeacher] = None,
     ) -> None:
         self.inputs = inputs
@@ -84,6 +81,16 @@ class UDAStep:
     def source_labels(self) -> Tensor:
         """(N, H, W) source labels."""
         return torch.stack([s.gt_sem_seg.data[0] for s in self.source_samples])
+
+    def stage_inputs(self, domain: str) -> Tensor:
+        """A domain's input as the kept backbone stages saw it: the input
+        itself, or a multi-resolution segmentor's context (HRDA: the crop
+        at half scale), so that a term running a network of its own on it
+        (the feature distance's ImageNet copy) sees what the student's
+        stages saw."""
+        inputs = self.inputs[domain]
+        context = getattr(self.segmentor, 'context_input', None)
+        return inputs if context is None else context(inputs)
 
     def image_norm(self) -> ImageNorm:
         """How the inputs were normalised (for photometric augmentation)."""
@@ -118,6 +125,24 @@ class UDAStep:
             ).softmax(dim=1)
         return self._memo[key]
 
+    def student_loss(
+        self, image: Tensor, label: Tensor, weight: Tensor
+    ) -> Tensor:
+        """The student's weighted pixel loss on a forward of its own of
+        ``image`` against ``label`` (N, H, W) weighted by ``weight``
+        (self-training's mixed images, MIC's masked ones):
+        ``mean(w * CE(up(P), y))``, or a multi-resolution segmentor's own
+        (HRDA's fused and detail losses, :meth:`weighted_loss`)."""
+        outputs = self.student(image)
+        if outputs.multi_res is not None:
+            return self.segmentor.weighted_loss(
+                outputs.multi_res, label, weight
+            )
+        return weighted_cross_entropy(
+            outputs.logits, label, weight, self.align_corners,
+            self.ignore_index,
+        )  # fmt: skip
+
     def pseudo_labels(self) -> PseudoLabels:
         """The teacher's pseudo-labels of the target batch (once per
         iteration, shared by every term that learns from them)."""
@@ -132,12 +157,5 @@ class UDAStep:
         """A CPU generator seeded by (run seed, iteration, rank, stream):
         each term draws from its own stream, so a term's random choices do
         not depend on which other terms run, and a resumed run draws the
-        same."""
-        key = [
-            torch.initial_seed(),
-            current_iteration(),
-            get_rank(),
-            zlib.crc32(stream.encode()),
-        ]
-        seed = int(np.random.SeedSequence(key).generate_state(1)[0])
-        return torch.Generator().manual_seed(seed)
+        same (:func:`..utils.random_streams.stream_generator`)."""
+        return stream_generator(stream)

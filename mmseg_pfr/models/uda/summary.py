@@ -50,6 +50,9 @@ def describe_forward(model, step: UDAStep) -> List[str]:
 def describe(model, step: UDAStep) -> List[str]:
     """Every line of the summary, for the first iteration's step."""
     lines = [describe_terms(model), *describe_forward(model, step)]
+    scales = getattr(model.inner_segmentor, 'describe_scales', None)
+    if scales is not None:  # a multi-resolution segmentor
+        lines.insert(1, f'segmentor: {scales()}')
     outputs = step.outputs['source']
     for name, term in model.active_terms():
         line = term.describe(outputs)

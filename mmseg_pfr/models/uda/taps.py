@@ -9,9 +9,16 @@ heads have losses of their own. The segmentor is called through its own
 registered once on its backbone, neck and decode heads keep their outputs
 while :meth:`SegmentorTaps.reading` is running. Registering hooks per
 forward would break a compiled graph.
+
+A multi-resolution segmentor (HRDA's,
+:class:`~mmseg_pfr.models.segmentors.MultiResEncoderDecoder`) runs its
+backbone twice per forward, on the context first: the stages and features
+kept are the first call's (the whole crop, downscaled: what HRDA's feature
+distance reads), and its ``multi_res_output`` (the fused, context and
+detail logits and the detail crop) is kept for its own losses.
 """
 
-from typing import Callable, Dict, List, NamedTuple, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import torch.nn as nn
 from mmseg.models.segmentors import EncoderDecoder
@@ -27,6 +34,8 @@ class DomainOutputs(NamedTuple):
     stages: Tuple[Tensor, ...]  # the backbone's outputs, before any neck
     features: Tuple[Tensor, ...]  # extract_feat's: what the heads read
     head_logits: Tuple[Tensor, ...]  # each decode head's output, in order
+    # A multi-resolution segmentor's training forward (MultiResOutput).
+    multi_res: Optional[tuple] = None
 
     def split(self, n: int) -> Tuple['DomainOutputs', 'DomainOutputs']:
         """The first ``n`` samples and the rest, of a fused batch."""
@@ -37,9 +46,14 @@ class DomainOutputs(NamedTuple):
 
 
 def _take(field, index: slice):
+    """``field``'s samples at ``index``: every tensor in it sliced along
+    the batch; numbers and None (a crop box, no output) as they are."""
     if isinstance(field, Tensor):
         return field[index]
-    return tuple(_take(f, index) for f in field)
+    if field is None or isinstance(field, (int, float)):
+        return field
+    parts = [_take(f, index) for f in field]
+    return type(field)(*parts) if hasattr(field, '_fields') else tuple(parts)
 
 
 def decode_heads(segmentor: EncoderDecoder) -> List[nn.Module]:
@@ -69,14 +83,15 @@ def check_segmentor(segmentor: nn.Module) -> EncoderDecoder:
 
 
 class _Keep:
-    """A forward hook that keeps its module's output under ``key``."""
+    """A forward hook that keeps its module's first output of a reading
+    under ``key``."""
 
     def __init__(self, owner: 'SegmentorTaps', key: str) -> None:
         self.owner, self.key = owner, key
 
     def __call__(self, module: nn.Module, args, output) -> None:
         if self.owner.armed:
-            self.owner.seen[self.key] = output
+            self.owner.seen.setdefault(self.key, output)
 
 
 class _KeepOutput:
@@ -106,6 +121,9 @@ class SegmentorTaps:
         segmentor.backbone.register_forward_hook(_Keep(self, 'stages'))
         if segmentor.with_neck:
             segmentor.neck.register_forward_hook(_Keep(self, 'features'))
+        multi_res = getattr(segmentor, 'multi_res_output', None)
+        if multi_res is not None:
+            multi_res.register_forward_hook(_Keep(self, 'multi_res'))
         for i, head in enumerate(heads[:-1]):
             head.forward = _KeepOutput(self, f'head{i}', head.forward)
 
@@ -126,4 +144,5 @@ class SegmentorTaps:
             tuple(seen['features']) if 'features' in seen else stages,
             tuple(seen[f'head{i}'] for i in range(self.num_heads - 1))
             + (logits,),
+            seen.get('multi_res'),
         )

@@ -324,7 +324,7 @@ class UDASegmentor(BaseModel):
             self._forward_domains(inputs),
             source['data_samples'],
             self.inner_segmentor,
-            self._student,
+            self._read_student,
             self.teacher,
         )
 
@@ -332,6 +332,10 @@ class UDASegmentor(BaseModel):
         """The segmentor's logits through its own ``forward`` (what DDP
         synchronises)."""
         return self.segmentor(inputs, mode='tensor')
+
+    def _read_student(self, inputs: Tensor) -> DomainOutputs:
+        """:meth:`_student` and what the taps saw on the way."""
+        return self._taps.reading(self._student, inputs)
 
     def _forward_domains(
         self, inputs: Dict[str, Tensor]

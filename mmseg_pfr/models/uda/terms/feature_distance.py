@@ -158,7 +158,7 @@ class FeatureDistanceTerm(UDATerm):
         """``lambda_fd * L_fd`` on the source batch."""
         student = step.outputs['source'].stages[self.stage]
         with torch.no_grad():
-            reference = self.imnet_backbone(step.inputs['source'])
+            reference = self.imnet_backbone(step.stage_inputs('source'))
         mask = (
             None
             if self.classes is None

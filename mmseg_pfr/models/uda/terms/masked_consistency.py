@@ -37,7 +37,6 @@ from ...utils.block_mask import block_mask, scaled_block_size
 from ..step import UDAStep
 from ..taps import DomainOutputs
 from .base import UDATerm
-from .self_training import weighted_cross_entropy
 
 
 @MODELS.register_module()
@@ -119,11 +118,7 @@ class MaskedConsistencyTerm(UDATerm):
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:
         """The weighted cross-entropy of the student on the masked batch."""
         pseudo = step.pseudo_labels()
-        loss = weighted_cross_entropy(
-            step.student(self.masked_target(step)),
-            pseudo.label,
-            pseudo.weight,
-            step.align_corners,
-            step.ignore_index,
+        loss = step.student_loss(
+            self.masked_target(step), pseudo.label, pseudo.weight
         )
         return dict(loss_ce=self.weight * loss)

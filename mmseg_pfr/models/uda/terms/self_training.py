@@ -17,8 +17,6 @@ term that learns from them.
 
 from typing import Dict
 
-import torch.nn.functional as F
-from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType
 from torch import Tensor
@@ -62,32 +60,5 @@ class SelfTrainingTerm(UDATerm):
             step.image_norm(),
             step.generator('st'),
         )
-        loss = weighted_cross_entropy(
-            step.student(mixed.image),
-            mixed.label,
-            mixed.weight,
-            step.align_corners,
-            step.ignore_index,
-        )
+        loss = step.student_loss(mixed.image, mixed.label, mixed.weight)
         return dict(loss_ce=self.weight * loss, pseudo_weight=pseudo.confident)
-
-
-def weighted_cross_entropy(
-    logits: Tensor,
-    label: Tensor,
-    weight: Tensor,
-    align_corners: bool,
-    ignore_index: int,
-) -> Tensor:
-    """``mean(w * CE(up(P), y))`` over every pixel (ignored ones count as
-    0), the logits resized to the labels' size, in float32."""
-    logits = resize(
-        logits,
-        size=label.shape[-2:],
-        mode='bilinear',
-        align_corners=align_corners,
-    )
-    pixel_loss = F.cross_entropy(
-        logits.float(), label, ignore_index=ignore_index, reduction='none'
-    )
-    return (pixel_loss * weight).mean()

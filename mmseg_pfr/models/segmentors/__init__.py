@@ -1,0 +1,3 @@
+from .multi_res_encoder_decoder import MultiResEncoderDecoder
+
+__all__ = ['MultiResEncoderDecoder']
