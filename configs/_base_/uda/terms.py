@@ -146,6 +146,32 @@ daformer = dict(
 mic_daformer = dict(daformer, terms=dict(st=st, fd=fd, mic=mic))
 pfr_daformer = dict(daformer, terms=dict(st=st, fd=fd, pfr=pfr))
 pfr_mic_daformer = dict(daformer, terms=dict(st=st, fd=fd, mic=mic, pfr=pfr))
+# ADVENT (Vu et al., CVPR 2019; valeoai/ADVENT advent/domain_adaptation/
+# config.py), multi-level as its default config (MULTI_LEVEL=True): each
+# term on the decode head and again on the auxiliary head on conv4_x (the
+# segmentor's auxiliary_head, trained on the source with loss_weight =
+# LAMBDA_SEG_AUX 0.1), which the segmentor must have.
+# MinEnt: lambda_ent times the mean over target pixels of the entropy of the
+# softmax at the input size, in log2 and / log2 C.
+ent = dict(
+    type='EntropyTerm',
+    weight=0.001,  # lambda_ent: LAMBDA_ENT_MAIN
+    head='decode',
+)
+ent_aux = dict(ent, weight=0.0002, head='auxiliary')  # LAMBDA_ENT_AUX
+# AdvEnt: AdaptSegNet's output-space adversarial term with D reading the
+# self-information maps -P log2 P / log2 C instead of the softmax P; each
+# level's D has its own optimizer (optim_wrapper.adv_ent, .adv_ent_aux).
+adv_ent = dict(
+    adv,
+    type='EntropyAdversarialTerm',
+    weight=0.001,  # LAMBDA_ADV_MAIN
+)
+adv_ent_aux = dict(adv_ent, weight=0.0002, head='auxiliary')  # LAMBDA_ADV_AUX
+minent = dict(source_only, terms=dict(ent=ent, ent_aux=ent_aux))
+advent = dict(
+    source_only, terms=dict(adv_ent=adv_ent, adv_ent_aux=adv_ent_aux)
+)
 # The segmentor and each term's D are updated by different optimizers in
 # separate backward passes, so each is wrapped in its own DDP on many GPUs.
 model_wrapper_cfg = dict(

@@ -1,6 +1,8 @@
 from .teacher import MeanTeacher
 from .terms import (
     AdversarialTerm,
+    EntropyAdversarialTerm,
+    EntropyTerm,
     FeatureDistanceTerm,
     MaskedConsistencyTerm,
     PFRTerm,
@@ -11,6 +13,8 @@ from .uda_segmentor import UDASegmentor
 
 __all__ = [
     'AdversarialTerm',
+    'EntropyAdversarialTerm',
+    'EntropyTerm',
     'FeatureDistanceTerm',
     'MaskedConsistencyTerm',
     'MeanTeacher',

@@ -32,10 +32,9 @@ from ...losses.gan_loss import (
     gan_loss,
 )
 from ..step import UDAStep
-from ..taps import DomainOutputs, auxiliary_heads, decode_heads
+from ..taps import DomainOutputs
 from .base import UDATerm
-
-HEADS = ('decode', 'auxiliary')
+from .heads import check_head, read_head
 
 
 def frozen_call(module: nn.Module, inputs: Tensor) -> Tensor:
@@ -74,27 +73,15 @@ class AdversarialTerm(UDATerm):
         init_cfg=None,
     ) -> None:
         super().__init__(weight, init_cfg=init_cfg)
-        if head not in HEADS:
-            raise ValueError(f'head must be one of {HEADS}, got {head!r}')
         self.gan_loss = check_gan_loss_type(gan_loss)
-        self.head = head
+        self.head = check_head(head)
         self.discriminator_cfg = discriminator
 
     def setup(self, segmentor: nn.Module) -> None:
         """Build D for the channels of the head it reads."""
-        heads = (
-            decode_heads(segmentor)
-            if self.head == 'decode'
-            else auxiliary_heads(segmentor)
-        )
-        if not heads:
-            raise ValueError(
-                "an AdversarialTerm with head='auxiliary' reads the "
-                "segmentor's auxiliary head, but it has none: add one "
-                '(AdaptSegNet multi-level: auxiliary_head=dict('
-                "type='DLV2Head', in_channels=1024, in_index=2, ...))"
-            )
-        channels = heads[-1 if self.head == 'decode' else 0].out_channels
+        channels = read_head(
+            segmentor, self.head, type(self).__name__
+        ).out_channels
         given = self.discriminator_cfg.get('num_classes', channels)
         if given != channels:
             raise ValueError(
@@ -114,12 +101,17 @@ class AdversarialTerm(UDATerm):
             f'size ({self.gan_loss} GAN loss)'
         )
 
+    def discriminator_input(self, step: UDAStep, domain: str) -> Tensor:
+        """What D reads of a domain's prediction, with its graph: the
+        softmax ``Q`` of the head's logits at the input size."""
+        return step.probabilities(domain, self.head)
+
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:
         """M learns to make D call target predictions source. D is called
         with its parameters as constants: none of them gets a gradient
         here, so its DDP wrapper has nothing to track."""
         scores = frozen_call(
-            self.discriminator, step.probabilities('target', self.head)
+            self.discriminator, self.discriminator_input(step, 'target')
         )
         return {
             'loss_adv': self.weight
@@ -129,10 +121,10 @@ class AdversarialTerm(UDATerm):
     def forward(self, step: UDAStep) -> Dict[str, Tensor]:
         """D learns to tell the domains apart on detached predictions."""
         src_scores = self.discriminator(
-            step.probabilities('source', self.head).detach()
+            self.discriminator_input(step, 'source').detach()
         )
         tgt_scores = self.discriminator(
-            step.probabilities('target', self.head).detach()
+            self.discriminator_input(step, 'target').detach()
         )
         return {
             'loss_src': gan_loss(src_scores, SOURCE_LABEL, self.gan_loss) / 2,
