@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(
     str(p.relative_to(ROOT))
     for folder in ('daformer', 'mic', 'pfr', 'self_training')
-    for p in (ROOT / 'configs' / folder).glob('*segformer-mitb5*.py')
+    for head in ('segformer', 'daformerhead')
+    for p in (ROOT / 'configs' / folder).glob(f'*{head}-mitb5*.py')
 )
 
 
@@ -36,7 +37,7 @@ def daformer_decay(module_of: dict, name: str) -> float:
     return 0.0 if isinstance(module_of[name], nn.LayerNorm) else 0.01
 
 
-REFERENCE = 'configs/daformer/daformer_segformer-mitb5_1xb2-40k_gta2cityscapes-512x512.py'  # noqa: E501
+REFERENCE = 'configs/daformer/daformer_daformerhead-mitb5_1xb2-40k_gta2cityscapes-512x512.py'  # noqa: E501
 
 
 @pytest.mark.parametrize('config', CONFIGS)

@@ -1,8 +1,8 @@
-# DAFormer's recipe plus MIC's masked image consistency (Hoyer et al.,
-# CVPR 2023; lambda 1, 70% of 32x32 blocks masked at these 512-row crops,
-# the teacher's pseudo-labels shared with self-training): MIC(DAFormer).
-# Paper's (MIC, CVPR 2023): +2.3 mIoU over DAFormer, i.e. about 70.6 (via a
-# secondary summary); its 75.9 is MIC on HRDA, which is not this config.
+# MIC(DAFormer) as in
+# mic-daformer_daformerhead-mitb5_1xb2-40k_gta2cityscapes-512x512.py, with
+# mmseg's SegFormer (all-MLP) head on MiT-B5 in place of DAFormer's decoder
+# (the option; daformer_segformer-mitb5_...). No paper's number: MIC's
+# (about 70.6) is on DAFormer's decoder.
 _base_ = (
     '../daformer/daformer_segformer-mitb5_1xb2-40k_gta2cityscapes-512x512.py'  # noqa
 )
