@@ -19,7 +19,9 @@ from ..compat.checkpoint_fit import CheckpointMismatchError
 from ..compat.config_format import load_config_file
 from ..compat.config_names import missing_name_message
 from ..compat.mmcv_ops import compiled_op_message
+from ..datasets.condition_dataset import ConditionError
 from ..datasets.layout import DatasetLayoutError
+from ..evaluation.server_submission_metric import SubmissionError
 from ..models.uda.config_errors import UDAConfigError
 from ..models.uda.model_check import ModelCheckError
 from ..models.uda.pretrained import PretrainedWeightsError
@@ -60,6 +62,8 @@ USER_ERRORS = (
     PretrainedWeightsError,
     ResumeFolderError,
     DatasetLayoutError,
+    ConditionError,
+    SubmissionError,
 )
 
 AMP_DTYPES = ('fp16', 'bf16')

@@ -3,8 +3,9 @@
 What ``tools/misc/check_dataset.py`` runs: for the train, val and test
 datasets (a UDADataset's source and target separately) it checks the
 folders, decodes every image and, where the pipeline reads labels, every
-label (:func:`~mmseg_pfr.datasets.inspection.inspect_pair`), and checks that
-a UDA pair agrees on its label space. Problems a loader would crash on are
+label (:func:`~mmseg_pfr.datasets.inspection.inspect_pair`) and looks for
+label files without their image (ACDC, Dark Zurich), and checks that a UDA
+pair agrees on its label space. Problems a loader would crash on are
 errors; defects ``LoadTrainIdAnnotations`` handles (a label resized to its
 image, values treated as ignore, a blank label) are warnings.
 """
@@ -37,6 +38,7 @@ from .layout import (
     DatasetLayoutError,
     check_folders,
     check_samples,
+    labels_without_images_message,
     missing_labels_message,
     pipeline_loads_labels,
 )
@@ -159,6 +161,9 @@ def scan_dataset(
     except DatasetLayoutError as exc:
         problems.append(Problem('error', str(exc)))
         return DatasetScan(where, description, None, problems), dataset
+    orphans = labels_without_images_message(dataset) if need_labels else None
+    if orphans:
+        problems.append(Problem('error', orphans))
     handled = isinstance(dataset, RawLabelDataset)
     scan_sample = partial(
         _scan_sample,
@@ -260,9 +265,10 @@ def check_main(argv: Optional[Sequence[str]] = None) -> int:
     """
     parser = argparse.ArgumentParser(
         description='Scan the train, val and test datasets of a config for '
-        'problems (missing folders and files, unreadable images and labels, '
-        'colour labels, values outside the label encoding, label spaces '
-        'that differ between domains) without training.'
+        'problems (missing folders and files, images without labels and '
+        'labels without images, unreadable images and labels, colour '
+        'labels, values outside the label encoding, label spaces that '
+        'differ between domains) without training.'
     )
     parser.add_argument('config', help='config file')
     parser.add_argument(

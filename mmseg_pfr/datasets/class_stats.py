@@ -39,7 +39,7 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 
 from .label_io import write_text_atomic
-from .layout import MAX_NAMED, DatasetLayoutError
+from .layout import MAX_NAMED, DatasetLayoutError, layout_of
 
 CLASS_STATS_FILE = 'class_stats.json'
 FORMAT = 1
@@ -131,13 +131,13 @@ def stats_command(dataset: BaseSegDataset, again: bool = False) -> str:
             f'Delete {dataset.data_root}: building the dataset generates it '
             'again, with its statistics.'
         )
-    layout = getattr(dataset, 'LAYOUT', None)
-    if layout is not None and layout.converter:
+    layout = layout_of(dataset)
+    if layout.converter:
         command = layout.converter.format(data_root=dataset.data_root)
         return f'Run `{command}` to write them{" again" if again else ""}.'
     return (
-        f'No tool writes them for {name}: the converters of GTA5 and '
-        'SYNTHIA (tools/dataset_converters/gta.py, synthia.py) and the '
+        f'No tool writes them for {name}: the converters of GTA5, '
+        'SYNTHIA and Cityscapes (tools/dataset_converters/) and the '
         'synthetic generator do; write them with '
         'mmseg_pfr.datasets.class_stats.write_class_stats.'
     )

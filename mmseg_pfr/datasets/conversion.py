@@ -26,7 +26,7 @@ import os.path as osp
 import sys
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, List, Optional, Sequence, Type
+from typing import Callable, List, Optional, Sequence, Tuple, Type
 
 from .class_stats import (
     SampleClassPixels,
@@ -42,10 +42,13 @@ from .inspection import (
 )
 from .label_io import write_png_atomic, write_text_atomic
 from .label_maps import CITYSCAPES_METAINFO, LabelEncoding, get_encoding
-from .layout import DatasetLayoutError, require_folder
+from .layout import CITYSCAPES_LAYOUT, DatasetLayoutError, require_folder
 from .raw_label_dataset import EXCLUDE_FILE, TRAIN_ID_SUFFIX, RawLabelDataset
 
 CITYSCAPES_SPLITS = ('train', 'val')
+# The split whose class statistics the converter writes (rare-class
+# sampling on Cityscapes as the labelled source).
+CITYSCAPES_STATS_SPLIT = 'train'
 NUM_CLASSES = len(CITYSCAPES_METAINFO['classes'])
 CITYSCAPES_ID_SUFFIX = '_gtFine_labelIds.png'
 CITYSCAPES_TRAIN_ID_SUFFIX = '_gtFine_labelTrainIds.png'
@@ -110,12 +113,15 @@ class ConversionReport:
             skips'``; None for a dataset without an exclusion list, whose
             unusable labels are then only "not converted".
         class_stats: The class statistics file written, if any.
+        class_stats_split: The split they count when not every converted
+            label (Cityscapes: ``'train'``).
     """
 
     title: str
     results: List[JobResult]
     exclusion: Optional[str] = None
     class_stats: Optional[str] = None
+    class_stats_split: str = ''
 
     @property
     def excluded(self) -> List[JobResult]:
@@ -149,11 +155,22 @@ class ConversionReport:
                 for r in self.excluded
             ]
         if self.class_stats:
+            split = self.class_stats_split
+            counted = sum(
+                r.unusable is None and (not split or in_split(r.key, split))
+                for r in self.results
+            )
+            of = f'{split} labels' if split else 'labels'
             lines.append(
-                f'Class statistics of the {usable} converted labels, for '
+                f'Class statistics of the {counted} converted {of}, for '
                 f'rare-class sampling: {self.class_stats}'
             )
         return '\n'.join(lines)
+
+
+def in_split(key: str, split: str) -> bool:
+    """Whether a label's key (its path under ``gtFine``) is in ``split``."""
+    return key.split(os.sep)[0] == split
 
 
 def convert_job(job: ConversionJob, encoding: LabelEncoding) -> JobResult:
@@ -317,11 +334,55 @@ def cityscapes_jobs(data_root: str) -> List[ConversionJob]:
 
 def convert_cityscapes(data_root: str, nproc: int = 1) -> ConversionReport:
     """Convert Cityscapes label ids to the train ids mmseg's
-    ``CityscapesDataset`` reads, without the polygon files."""
-    results = run_jobs(
-        cityscapes_jobs(data_root), get_encoding('cityscapes_ids'), nproc
+    ``CityscapesDataset`` reads, without the polygon files, and write the
+    train split's class statistics (rare-class sampling on Cityscapes as
+    the labelled source, as HRDA and MIC run Cityscapes -> ACDC and ->
+    Dark Zurich)."""
+    jobs = cityscapes_jobs(data_root)
+    results = run_jobs(jobs, get_encoding('cityscapes_ids'), nproc)
+    train = [
+        (job, result)
+        for job, result in zip(jobs, results)
+        if in_split(job.key, CITYSCAPES_STATS_SPLIT)
+    ]
+    stats = None
+    if train:
+        stats = write_class_stats(
+            data_root,
+            cityscapes_stats_samples(train, data_root),
+            NUM_CLASSES,
+            CITYSCAPES_LAYOUT.converter.format(data_root=data_root),
+        )
+    return ConversionReport(
+        f'Cityscapes labels in {data_root}',
+        results,
+        class_stats=stats,
+        class_stats_split=CITYSCAPES_STATS_SPLIT,
     )
-    return ConversionReport(f'Cityscapes labels in {data_root}', results)
+
+
+def cityscapes_stats_samples(
+    pairs: Sequence[Tuple[ConversionJob, JobResult]], data_root: str
+) -> List[SampleClassPixels]:
+    """The statistics entries of converted Cityscapes train labels, keyed
+    by their images (``leftImg8bit/train/<city>/<stem>_leftImg8bit.png``,
+    what ``CityscapesDataset`` lists)."""
+    samples = []
+    for job, result in pairs:
+        if result.class_pixels is None:
+            continue
+        stem = osp.basename(job.label_path)[: -len(CITYSCAPES_ID_SUFFIX)]
+        city = osp.basename(osp.dirname(job.label_path))
+        image = (
+            f'leftImg8bit/{CITYSCAPES_STATS_SPLIT}/{city}/{stem}'
+            '_leftImg8bit.png'
+        )
+        samples.append(SampleClassPixels(
+            image=image,
+            label=_relative(job.out_path, data_root),
+            pixels=result.class_pixels,
+        ))  # fmt: skip
+    return samples
 
 
 def converter_main(

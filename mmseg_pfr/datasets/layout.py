@@ -125,7 +125,8 @@ def check_samples(
     dataset: BaseSegDataset, data_list: Sequence[dict], need_labels: bool
 ) -> None:
     """Raise :class:`DatasetLayoutError` when ``data_list`` is empty or,
-    when labels are needed, names label files that do not exist."""
+    when labels are needed, names label files that do not exist or the
+    dataset has label files without their images."""
     if not data_list:
         reason: Optional[str] = getattr(dataset, 'no_images_reason', None)
         raise DatasetLayoutError(
@@ -151,6 +152,9 @@ def check_samples(
         raise DatasetLayoutError(
             missing_labels_message(dataset, missing, len(data_list))
         )
+    orphans = labels_without_images_message(dataset)
+    if orphans:
+        raise DatasetLayoutError(orphans)
     probe_label(dataset, data_list[0]['seg_map_path'])
 
 
@@ -163,6 +167,23 @@ def missing_labels_message(
     return (
         f'{_name(dataset)}: {len(missing)} of {total} images have no label '
         f'file: {_some(list(missing))}. {_missing_labels_hint(dataset)}'
+    )
+
+
+def labels_without_images_message(dataset: BaseSegDataset) -> Optional[str]:
+    """One sentence for every label file of ``dataset`` without its image,
+    for datasets that list their label files (``labels_without_images()``,
+    :class:`~mmseg_pfr.datasets.condition_dataset.ConditionDataset`); None
+    when there is none. An evaluation without those images would score
+    fewer images than the split has."""
+    find = getattr(dataset, 'labels_without_images', None)
+    orphans = find() if find is not None else []
+    if not orphans:
+        return None
+    return (
+        f'{_name(dataset)}: {len(orphans)} label files have no image: '
+        f'{_some(orphans)}. Without their images the evaluation leaves them '
+        f"out and its scores are not the split's. {_expected(dataset)}"
     )
 
 

@@ -257,7 +257,7 @@ def test_an_unreadable_file_is_named(gta, text, problem):
     )
 
 
-def test_a_dataset_without_a_writer_says_so(tmp_path, monkeypatch):
+def test_cityscapes_as_a_source_names_its_converter(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     make_cityscapes(Path('cs'))
     dataset = build_source_dataset(
@@ -269,9 +269,28 @@ def test_a_dataset_without_a_writer_says_so(tmp_path, monkeypatch):
     )
     assert error_of(dataset) == (
         "CityscapesDataset (data_root 'cs'): rare-class sampling needs the "
+        'class statistics cs/class_stats.json, which do not exist. Run '
+        '`python tools/dataset_converters/cityscapes.py cs` to write them.'
+    )
+
+
+def test_a_dataset_without_a_writer_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_cityscapes(Path('cs'))
+    dataset = build_source_dataset(
+        'BaseSegDataset',
+        Path('cs'),
+        data_prefix=dict(
+            img_path='leftImg8bit/train', seg_map_path='gtFine/train'
+        ),
+        img_suffix='_leftImg8bit.png',
+        seg_map_suffix='_gtFine_labelTrainIds.png',
+    )
+    assert error_of(dataset) == (
+        "BaseSegDataset (data_root 'cs'): rare-class sampling needs the "
         'class statistics cs/class_stats.json, which do not exist. No tool '
-        'writes them for CityscapesDataset: the converters of GTA5 and '
-        'SYNTHIA (tools/dataset_converters/gta.py, synthia.py) and the '
-        'synthetic generator do; write them with '
+        'writes them for BaseSegDataset: the converters of GTA5, SYNTHIA '
+        'and Cityscapes (tools/dataset_converters/) and the synthetic '
+        'generator do; write them with '
         'mmseg_pfr.datasets.class_stats.write_class_stats.'
     )

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from test_datasets.adverse_layouts import (
+    ACDC_EXPECTED,
+    make_acdc,
+    make_dark_zurich,
+)
 from test_datasets.dataset_layouts import (
     GTA_IDS,
     SIZE,
@@ -275,5 +280,148 @@ def test_image_of_one_colour_is_an_error(tmp_path, monkeypatch, capsys):
     assert report.splitlines()[1:3] == [
         "train target: CityscapesDataset (data_root 'cs'), 4 samples",
         f'  error: {black}: blank image: one colour: every pixel is (0, 0, 0)',
+    ]
+    assert code == 1
+
+
+UDA_ACDC = ROOT / 'configs/_base_/datasets/uda_cityscapes_to_acdc.py'
+UDA_DZ = ROOT / 'configs/_base_/datasets/uda_cityscapes_to_darkzurich.py'
+ACDC_LABELS = (
+    'ACDCDataset reads the *_gt_labelTrainIds.png of gt_trainval.zip '
+    '(https://acdc.vision.ee.ethz.ch/download), which come beside its '
+    '*_gt_labelIds.png (Cityscapes label ids, not read): unpack it into '
+    "'acdc'."
+)
+
+
+def adverse_config(tmp_path: Path, base: Path, root: str) -> str:
+    """A Cityscapes -> ACDC or Dark Zurich config, pointed at cs/ and
+    ``root``."""
+    config = tmp_path / 'adverse.py'
+    config.write_text(
+        f'_base_ = [{str(base)!r}]\n'
+        'train_dataloader = dict(dataset=dict(\n'
+        "    source=dict(data_root='cs'),\n"
+        f'    target=dict(data_root={root!r})))\n'
+        f'val_dataloader = dict(dataset=dict(data_root={root!r}))\n'
+        f'test_dataloader = dict(dataset=dict(data_root={root!r}))\n'
+    )
+    return str(config)
+
+
+@pytest.mark.parametrize(
+    'base, root, make, target, val',
+    [
+        (UDA_ACDC, 'acdc', make_acdc, 'ACDCDataset', 8),
+        (UDA_DZ, 'dz', make_dark_zurich, 'DarkZurichConditionDataset', 2),
+    ],
+)
+def test_adverse_targets_in_their_layouts_pass(
+    tmp_path, monkeypatch, capsys, base, root, make, target, val
+):
+    monkeypatch.chdir(tmp_path)
+    make_cityscapes(tmp_path / 'cs')
+    make(tmp_path / root)
+    config = adverse_config(tmp_path, base, root)
+    code, report = check(config, monkeypatch, capsys)
+    # ACDC's train images of all four conditions; Dark Zurich's train/night.
+    train = 8 if root == 'acdc' else 3
+    assert report.splitlines() == [
+        "train source: CityscapesDataset (data_root 'cs'), 4 samples: no "
+        'problems',
+        f"train target: {target} (data_root '{root}'), {train} samples: no "
+        'problems',
+        f"val: {target} (data_root '{root}'), {val} samples: no problems",
+        '0 errors, 0 warnings.',
+    ]
+    assert code == 0
+
+
+def test_acdc_mistakes_are_one_line_each(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_cityscapes(tmp_path / 'cs')
+    acdc = make_acdc(tmp_path / 'acdc')
+    # A condition of the train split not unpacked; in val an image lost
+    # (its label remains) and a label lost (its image remains).
+    for path in sorted((acdc / 'rgb_anon/snow/train').rglob('*')):
+        if path.is_file():
+            path.unlink()
+    gone = 'rgb_anon/fog/val/GOPR0475/GOPR0475_frame_000101_rgb_anon.png'
+    (acdc / gone).unlink()
+    unlabelled = 'GOPR0351_frame_000100_gt_labelTrainIds.png'
+    (acdc / 'gt/night/val/GOPR0351' / unlabelled).unlink()
+    config = adverse_config(tmp_path, UDA_ACDC, 'acdc')
+    code, report = check(config, monkeypatch, capsys)
+    assert report.splitlines() == [
+        "train source: CityscapesDataset (data_root 'cs'), 4 samples: no "
+        'problems',
+        "train target: ACDCDataset (data_root 'acdc')",
+        "  error: ACDCDataset (data_root 'acdc'): no train images of "
+        "'snow': nothing ending in '_rgb_anon.png' below "
+        f"'acdc/rgb_anon/snow/train'. {ACDC_EXPECTED}; conditions=(...) "
+        'reads fewer conditions.',
+        "val: ACDCDataset (data_root 'acdc'), 7 samples",
+        "  error: ACDCDataset (data_root 'acdc'): 1 label files have no "
+        'image: acdc/gt/fog/val/GOPR0475/GOPR0475_frame_000101_gt_'
+        'labelTrainIds.png. Without their images the evaluation leaves them '
+        f"out and its scores are not the split's. {ACDC_EXPECTED}.",
+        "  error: ACDCDataset (data_root 'acdc'): 1 of 7 images have no "
+        f'label file: acdc/gt/night/val/GOPR0351/{unlabelled}. ' + ACDC_LABELS,
+        '3 errors, 0 warnings.',
+    ]
+    assert code == 1
+
+
+def test_unconverted_acdc_labels_are_one_line(tmp_path, monkeypatch, capsys):
+    # Label ids only (a copy without the train-id files): one line, not 8.
+    monkeypatch.chdir(tmp_path)
+    make_cityscapes(tmp_path / 'cs')
+    acdc = make_acdc(tmp_path / 'acdc')
+    for path in (acdc / 'gt').glob('*/val/*/*_gt_labelTrainIds.png'):
+        path.unlink()
+    config = adverse_config(tmp_path, UDA_ACDC, 'acdc')
+    code, report = check(config, monkeypatch, capsys)
+    # The first five of the 8 by path: fog's 2, night's 2, rain's first.
+    first = [
+        ('fog', 'GOPR0475', 100), ('fog', 'GOPR0475', 101),
+        ('night', 'GOPR0351', 100), ('night', 'GOPR0351', 101),
+        ('rain', 'GOPR0400', 100),
+    ]  # fmt: skip
+    named = ', '.join(
+        f'acdc/gt/{condition}/val/{sequence}/{sequence}_frame_{k:06d}_gt_'
+        'labelTrainIds.png'
+        for condition, sequence, k in first
+    )
+    assert report.splitlines()[2:] == [
+        "val: ACDCDataset (data_root 'acdc'), 8 samples",
+        "  error: ACDCDataset (data_root 'acdc'): 8 of 8 images have no "
+        f'label file: {named} and 3 more. {ACDC_LABELS}',
+        '1 error, 0 warnings.',
+    ]
+    assert code == 1
+
+
+def test_dark_zurich_at_a_wrong_root(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_cityscapes(tmp_path / 'cs')
+    make_dark_zurich(tmp_path / 'dark_zurich')
+    config = adverse_config(tmp_path, UDA_DZ, 'dz')
+    code, report = check(config, monkeypatch, capsys)
+    error = (
+        "  error: DarkZurichConditionDataset (data_root 'dz'): no image "
+        f"folder at 'dz/rgb_anon' (absolute path {tmp_path}/dz/rgb_anon). "
+        'Expected the official Dark Zurich layout: '
+        'rgb_anon/<split>/<condition>/<sequence>/*_rgb_anon.png (train: day, '
+        'twilight, night; val and test: night) and '
+        'gt/val/night/<sequence>/*_gt_labelTrainIds.png, from '
+        'Dark_Zurich_train_anon.zip and Dark_Zurich_val_anon.zip '
+        '(https://www.trace.ethz.ch/publications/2019/GCMA_UIoU/).'
+    )
+    assert report.splitlines()[1:] == [
+        "train target: DarkZurichConditionDataset (data_root 'dz')",
+        error,
+        "val: DarkZurichConditionDataset (data_root 'dz')",
+        error,
+        '2 errors, 0 warnings.',
     ]
     assert code == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mmseg.registry import DATASETS
 from PIL import Image
 from test_datasets.dataset_layouts import (
     DOCUMENTED_CITYSCAPES,
@@ -24,6 +25,8 @@ from test_datasets.dataset_layouts import (
     reference_train_ids,
     write_colour_label,
 )
+
+from mmseg_pfr.datasets.class_stats import load_class_pixels
 
 TOOLS = Path(__file__).resolve().parents[2] / 'tools' / 'dataset_converters'
 
@@ -226,13 +229,40 @@ def test_cityscapes_converter_without_polygons(tmp_path, monkeypatch, capsys):
         f'  {colour.relative_to(tmp_path)}: colour label: '
         f'{colour.relative_to(tmp_path)}: an RGB image; expected Cityscapes '
         'label ids 0-33 in a single-channel or palette PNG, not a colour '
-        'rendering'
+        'rendering\n'
+        'Class statistics of the 4 converted train labels, for rare-class '
+        'sampling: cs/class_stats.json'
     )
     written = sorted(
         p.name for p in root.glob('gtFine/*/*/*_labelTrainIds.png')
     )
     assert len(written) == 5
     assert not (root / 'excluded.txt').exists()
+
+
+def test_cityscapes_statistics_drive_rare_class_sampling(
+    tmp_path, monkeypatch, capsys
+):
+    """Cityscapes as the labelled source (-> ACDC, -> Dark Zurich): the
+    converter's statistics of its train labels are what rare-class
+    sampling reads for mmseg's CityscapesDataset."""
+    root = make_cityscapes(tmp_path / 'cs', train_ids=False)
+    code, _, _ = run_tool(
+        'cityscapes.py', str(root), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0
+    dataset = DATASETS.build(dict(
+        type='CityscapesDataset', data_root=str(root),
+        data_prefix=dict(img_path='leftImg8bit/train',
+                         seg_map_path='gtFine/train'),
+    ))  # fmt: skip
+    pixels = load_class_pixels(dataset)
+    assert pixels.shape == (4, 19)
+    for i in range(4):
+        path = dataset.get_data_info(i)['seg_map_path']
+        label = np.asarray(Image.open(path))
+        expected = np.bincount(label[label < 19], minlength=19)
+        np.testing.assert_array_equal(pixels[i], expected)
 
 
 def test_cityscapes_converter_maps_every_pixel_of_the_real_labels(

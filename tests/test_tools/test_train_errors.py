@@ -255,3 +255,18 @@ def test_a_preprocessor_padding_the_crops(tmp_path, monkeypatch, capsys):
         'ignored by the loss and computed on: set size=(32, 48)',
     )
     assert not list((tmp_path / 'padding').glob('*.pth'))
+
+
+def test_a_condition_acdc_does_not_have(tmp_path, monkeypatch, capsys):
+    config = write_config(
+        tmp_path, 'condition',
+        val_dataloader=dict(dataset=dict(
+            _delete_=True, type='ACDCDataset', split='val',
+            conditions=('night', 'foggy'), data_root=str(tmp_path),
+        )),
+    )  # fmt: skip
+    assert_one_line(
+        train(config, monkeypatch=monkeypatch, capsys=capsys),
+        "error: ACDCDataset: the val split has the conditions 'fog', "
+        "'night', 'rain', 'snow'; got 'night', 'foggy'",
+    )

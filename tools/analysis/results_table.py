@@ -33,6 +33,11 @@ summary alone: ``<timestamp>.json`` after tools/test.py,
 logged step) after tools/train.py. Given a log, the table shows its last
 evaluation. Given a json, its last record with an mIoU, and the per-class
 values of the evaluation with that mIoU in the log of the same run.
+
+Where a run logged the mIoU of each condition (``mIoU_fog``, ``mIoU_night``,
+... from ``ConditionIoUMetric``, the ACDC configs' metric), the table and
+the CSV have a column per condition after the mIoU, empty for rows without
+it (the paper's among them).
 """
 
 import argparse
@@ -53,6 +58,7 @@ from paper_results import CLASS_SETS, PAPER_ROWS, SHORT_NAMES
 TABLE_START = 'per class results:'
 MIOU = re.compile(r'(?:^|[\s/])mIoU: ')
 PAIR = re.compile(r'([\w/]+): (\S+)')  # 'mIoU: 34.2000', 'val/mIoU: ...'
+CONDITION = re.compile(r'mIoU_\w+')  # ConditionIoUMetric's 'mIoU_fog', ...
 
 
 class ResultsError(ValueError):
@@ -65,8 +71,9 @@ class Evaluation:
 
     Attributes:
         iou: Class name -> IoU (%) as logged (nan where undefined).
-        summary: The metrics on the line after the table (``mIoU``, and
-            ``mIoU16``/``mIoU13`` from the SYNTHIA configs' metric).
+        summary: The metrics on the line after the table (``mIoU``,
+            ``mIoU16``/``mIoU13`` from the SYNTHIA configs' metric,
+            ``mIoU_<condition>`` from the ACDC configs').
         where: The log and the line of its table, for the caption.
     """
 
@@ -75,7 +82,8 @@ class Evaluation:
     where: str
 
 
-Row = Tuple[str, List[float], float]
+# Name, per-class IoU, mIoU, and the mIoU of each condition column.
+Row = Tuple[str, List[float], float, List[float]]
 
 
 def read_log(path: Path) -> List[Evaluation]:
@@ -189,11 +197,16 @@ def load_evaluation(path: Path) -> Evaluation:
     return same[-1]
 
 
-def our_row(name: str, evaluation: Evaluation, classes: Sequence[str]) -> Row:
+def our_row(
+    name: str,
+    evaluation: Evaluation,
+    classes: Sequence[str],
+    conditions: Sequence[str],
+) -> Row:
     """The evaluation's IoU of ``classes``, and their mIoU: the metric's own
     if it logged one (``mIoU`` when they are all it evaluated, ``mIoU16``
     or ``mIoU13`` for a subset), else the mean over them (nan skipped, as
-    mmseg does)."""
+    mmseg does); then its ``conditions`` mIoUs (nan where not logged)."""
     missing = [c for c in classes if c not in evaluation.iou]
     if missing:
         raise ResultsError(
@@ -203,27 +216,40 @@ def our_row(name: str, evaluation: Evaluation, classes: Sequence[str]) -> Row:
     values = [evaluation.iou[c] for c in classes]
     every = set(classes) == set(evaluation.iou)
     key = 'mIoU' if every else f'mIoU{len(classes)}'
+    by_condition = [evaluation.summary.get(c, math.nan) for c in conditions]
     if key in evaluation.summary:
-        return name, values, evaluation.summary[key]
+        return name, values, evaluation.summary[key], by_condition
     valid = [v for v in values if not math.isnan(v)]
     miou = round(sum(valid) / len(valid), 2) if valid else math.nan
-    return name, values, miou
+    return name, values, miou, by_condition
 
 
-def paper_rows(classes: Sequence[str]) -> List[Row]:
-    """The published rows for this class set, in the paper's order."""
+def paper_rows(classes: Sequence[str], conditions: Sequence[str]) -> List[Row]:
+    """The published rows for this class set, in the paper's order (no
+    condition columns: GTA5 -> Cityscapes)."""
     order = CLASS_SETS[19]
     return [
-        (f'{method} (paper)', [ious[order.index(c)] for c in classes], miou)
+        (
+            f'{method} (paper)',
+            [ious[order.index(c)] for c in classes],
+            miou,
+            [math.nan] * len(conditions),
+        )
         for method, (ious, miou) in PAPER_ROWS[len(classes)].items()
     ]
 
 
-def header(classes: Sequence[str]) -> List[str]:
-    return ['Method', *(SHORT_NAMES.get(c, c) for c in classes), 'mIoU']
+def header(classes: Sequence[str], conditions: Sequence[str]) -> List[str]:
+    names = [SHORT_NAMES.get(c, c) for c in classes]
+    return ['Method', *names, 'mIoU', *conditions]
 
 
-def markdown(rows: List[Row], classes: Sequence[str], caption: str) -> str:
+def markdown(
+    rows: List[Row],
+    classes: Sequence[str],
+    caption: str,
+    conditions: Sequence[str],
+) -> str:
     """Paper style: one decimal, '-' where IoU is undefined."""
 
     def cell(v: float) -> str:
@@ -233,25 +259,27 @@ def markdown(rows: List[Row], classes: Sequence[str], caption: str) -> str:
         # (f'{46.15:.1f}' gives 46.1: the float is 46.1499...).
         return str(Decimal(str(v)).quantize(Decimal('0.1'), ROUND_HALF_UP))
 
-    names = header(classes)
+    names = header(classes, conditions)
     lines = [
         '| ' + ' | '.join(names) + ' |',
         '| :-- |' + ' --: |' * (len(names) - 1),
     ]
-    for name, values, miou in rows:
-        cells = [cell(v) for v in (*values, miou)]
+    for name, values, miou, by_condition in rows:
+        cells = [cell(v) for v in (*values, miou, *by_condition)]
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + f'\n\n{caption}\n'
 
 
-def to_csv(rows: List[Row], classes: Sequence[str]) -> str:
+def to_csv(
+    rows: List[Row], classes: Sequence[str], conditions: Sequence[str]
+) -> str:
     """Numbers as logged or published; empty where IoU is undefined."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow(header(classes))
-    for name, values, miou in rows:
-        cells = ['' if math.isnan(v) else v for v in (*values, miou)]
-        writer.writerow([name, *cells])
+    writer.writerow(header(classes, conditions))
+    for name, values, miou, by_condition in rows:
+        numbers = (*values, miou, *by_condition)
+        writer.writerow([name, *('' if math.isnan(v) else v for v in numbers)])
     return out.getvalue()
 
 
@@ -412,7 +440,7 @@ def chart(rows: List[Row], classes: Sequence[str], path: Path) -> None:
 
     labels = [SHORT_NAMES.get(c, c) for c in classes] + ['mIoU']
     fig, ax = plt.subplots(figsize=(10, 4.2), dpi=110)
-    for index, (name, values, miou) in enumerate(rows):
+    for index, (name, values, miou, _) in enumerate(rows):
         style = '--' if name.endswith('(paper)') else '-'
         ax.plot(range(len(labels)), [*values, miou], style, marker='o',
                 markersize=4, linewidth=0.8, label=name)  # fmt: skip
@@ -484,9 +512,15 @@ def outputs(args: argparse.Namespace) -> List[Path]:
     return paths
 
 
+def condition_keys(runs: List[Run]) -> List[str]:
+    """The per-condition mIoUs any run logged, in the order first logged."""
+    keys = [k for run in runs for k in run.evaluation.summary]
+    return list(dict.fromkeys(k for k in keys if CONDITION.fullmatch(k)))
+
+
 def table_rows(args: argparse.Namespace, classes: Sequence[str]):
-    """The runs, the rows (paper rows first if shown), and whether the
-    paper rows are shown."""
+    """The runs, the rows (paper rows first if shown), whether the paper
+    rows are shown, and the condition columns."""
     if args.name and len(args.runs) > 1:
         raise ResultsError('--name names a single run; use NAME=RUN')
     runs = [run for argument in args.runs
@@ -498,9 +532,10 @@ def table_rows(args: argparse.Namespace, classes: Sequence[str]):
     paper = args.paper == 'yes' or (
         args.paper == 'auto' and all(r.real_uda for r in runs)
     )
-    rows = paper_rows(classes) if paper else []
-    rows += [our_row(r.name, r.evaluation, classes) for r in runs]
-    return runs, rows, paper
+    conditions = condition_keys(runs)
+    rows = paper_rows(classes, conditions) if paper else []
+    rows += [our_row(r.name, r.evaluation, classes, conditions) for r in runs]
+    return runs, rows, paper, conditions
 
 
 def main() -> None:
@@ -508,17 +543,17 @@ def main() -> None:
     classes = CLASS_SETS[args.classes]
     try:
         paths = outputs(args)
-        runs, rows, paper = table_rows(args, classes)
+        runs, rows, paper, conditions = table_rows(args, classes)
         compared = benchmark_summary(runs, args.baseline, args.resamples)
     except ResultsError as error:
         sys.exit(f'error: {error}')
-    text = markdown(rows, classes, caption(classes, runs, paper))
+    text = markdown(rows, classes, caption(classes, runs, paper), conditions)
     text += '\n' + compared if compared else ''
     print(text, end='')
     if args.out_md:
         args.out_md.write_text(text)
     if args.out_csv:
-        args.out_csv.write_text(to_csv(rows, classes))
+        args.out_csv.write_text(to_csv(rows, classes, conditions))
     if args.out_png:
         chart(rows, classes, args.out_png)
     if paths:

@@ -3,8 +3,9 @@
 python tools/misc/check_dataset.py CONFIG [--nproc N] [--cfg-options ...]
 
 Scans the train, val and test datasets (a UDA config's source and target
-separately): missing or empty folders, images without labels, unreadable
-images and labels, colour (RGB) labels where ids are expected, label values
+separately): missing or empty folders (of each condition, for ACDC and Dark
+Zurich), images without labels, labels without images, unreadable images
+and labels, colour (RGB) labels where ids are expected, label values
 outside the encoding, labels whose size differs from their image, and
 classes, palette or ignore index that differ between the domains. Prints
 every problem; exit status 1 when there are errors, 0 otherwise.

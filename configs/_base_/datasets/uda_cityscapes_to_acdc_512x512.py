@@ -1,0 +1,5 @@
+# Cityscapes -> ACDC in DAFormer's data protocol (batch 2 of 512x512 crops
+# of Cityscapes at 1024x512 and ACDC at 960x540; cityscapes_to_adverse.py),
+# validated as uda_cityscapes_to_acdc.py.
+_base_ = './uda_cityscapes_to_acdc.py'
+train_dataloader = _base_.daformer_crops
