@@ -51,7 +51,10 @@ def with_local_imagenet_weights(model: dict, folder: Path) -> dict:
     if any(t and t.get('type') == 'FeatureDistanceTerm' for t in terms):
         checkpoint = folder / 'imagenet.pth'
         torch.save({}, checkpoint)
-        model['segmentor']['backbone']['init_cfg'] = dict(
+        segmentor = model['segmentor']
+        if segmentor['type'] == 'MultiResEncoderDecoder':  # HRDA's wrapper
+            segmentor = segmentor['segmentor']
+        segmentor['backbone']['init_cfg'] = dict(
             type='Pretrained', checkpoint=str(checkpoint)
         )
     return model

@@ -80,11 +80,29 @@ def config_crops(cfg: Config, crop: Optional[Size] = None) -> Dict[str, Size]:
 
 def set_crop(cfg: Config, crop: Size) -> None:
     """Train at crop ``crop`` (h, w): a data preprocessor that pads to a
-    fixed ``size`` pads to ``crop`` instead."""
-    model = cfg.model.get('segmentor', cfg.model)
+    fixed ``size`` pads to ``crop`` instead, and a multi-resolution
+    segmentor's detail crop keeps its share of the training crop."""
+    model = cfg.model.segmentor if is_uda(cfg) else cfg.model
+    if model.get('type') == 'MultiResEncoderDecoder':
+        model.detail_crop = scaled_detail_crop(cfg, model, crop)
+        model = model.segmentor
     preprocessor = model.get('data_preprocessor') or {}
     if preprocessor.get('size') is not None:
         preprocessor['size'] = tuple(crop)
+
+
+def scaled_detail_crop(cfg: Config, model: dict, crop: Size) -> Size:
+    """HRDA's detail crop (512 of a 1024 crop) at the same share of
+    ``crop``, on the grid of its ``crop_divisible`` (at least one cell)."""
+    dataset = cfg.train_dataloader.dataset
+    source = dataset.get('source', dataset)
+    original = pipeline_crop(source.pipeline) or crop
+    detail = model.get('detail_crop', (512, 512))
+    grid = model.get('crop_divisible', 8)
+    return tuple(
+        max(grid, round(c * d / o / grid) * grid)
+        for c, d, o in zip(crop, detail, original)
+    )
 
 
 def random_sample(

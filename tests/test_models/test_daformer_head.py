@@ -159,3 +159,26 @@ def test_every_parameter_gets_a_gradient():
 def test_embed_dims_must_give_one_width_per_stage():
     with pytest.raises(ValueError, match=r'3 widths for 4 stages'):
         build(embed_dims=[4, 4, 4])
+
+
+def test_hrdas_attention_fusion_is_one_1x1_convolution():
+    """fusion='conv': DAFormer's fusion_cfg=dict(type='conv',
+    kernel_size=1), HRDA's scale attention head; its keys are DAFormer's
+    ConvModule's."""
+    head = build(embed_dims=8, channels=8, fusion='conv').eval()
+    assert {k for k in head.state_dict() if k.startswith('fuse_layer.')} == {
+        'fuse_layer.conv.weight', 'fuse_layer.bn.weight',
+        'fuse_layer.bn.bias', 'fuse_layer.bn.running_mean',
+        'fuse_layer.bn.running_var', 'fuse_layer.bn.num_batches_tracked',
+    }  # fmt: skip
+    x = torch.randn(2, 32, 6, 4)  # the four embeddings, concatenated
+    conv, bn = head.fuse_layer.conv, head.fuse_layer.bn
+    expected = torch.relu(
+        torch.nn.functional.batch_norm(
+            torch.nn.functional.conv2d(x, conv.weight), bn.running_mean,
+            bn.running_var, bn.weight, bn.bias, False, 0.0, bn.eps,
+        )
+    )  # fmt: skip
+    torch.testing.assert_close(head.fuse_layer(x), expected)
+    with pytest.raises(ValueError, match='fusion must be one of'):
+        build(fusion='isa')

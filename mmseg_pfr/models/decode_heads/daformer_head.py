@@ -126,6 +126,10 @@ class ContextAwareFusion(nn.Module):
         return self.bottleneck(torch.cat(outs, dim=1))
 
 
+# The fusions of DAFormer's fusion_cfg offered here.
+FUSIONS = ('aspp', 'conv')
+
+
 @MODELS.register_module()
 class DAFormerHead(BaseDecodeHead):
     """DAFormer's decoder; the defaults are DAFormer's
@@ -140,6 +144,11 @@ class DAFormerHead(BaseDecodeHead):
         separable: Depthwise-separable dilated branches: True (False is
             DAFormer's "w/o DSC" ablation, ``daformer_aspp_mitb5.py``).
         pool: ASPP's image-pooling branch: False.
+        fusion: ``'aspp'`` (default): the context-aware fusion above;
+            ``'conv'``: one 1x1 convolution (BN, ReLU), DAFormer's
+            ``fusion_cfg=dict(type='conv', kernel_size=1)``, which HRDA's
+            scale attention head uses (``dilations``, ``separable`` and
+            ``pool`` then unused).
         in_index: The stages decoded, all of MiT's four: (0, 1, 2, 3).
             Embeddings are upsampled to the first one's size.
         norm_cfg: Normalisation of the fusion's convolutions: BN (SyncBN in
@@ -158,6 +167,7 @@ class DAFormerHead(BaseDecodeHead):
         dilations: Sequence[int] = (1, 6, 12, 18),
         separable: bool = True,
         pool: bool = False,
+        fusion: str = 'aspp',
         in_index: Sequence[int] = (0, 1, 2, 3),
         norm_cfg: Optional[dict] = dict(type='BN', requires_grad=True),
         **kwargs,
@@ -178,8 +188,34 @@ class DAFormerHead(BaseDecodeHead):
                 )
             }
         )
-        self.fuse_layer = ContextAwareFusion(
-            sum(dims),
+        self.fuse_layer = self._fusion(
+            fusion, sum(dims), dilations, separable, pool
+        )
+
+    def _fusion(
+        self,
+        fusion: str,
+        in_channels: int,
+        dilations: Sequence[int],
+        separable: bool,
+        pool: bool,
+    ) -> nn.Module:
+        """The layer fusing the concatenated embeddings."""
+        if fusion not in FUSIONS:
+            raise ValueError(
+                f'DAFormerHead: fusion must be one of {FUSIONS}, got '
+                f'{fusion!r}'
+            )
+        if fusion == 'conv':
+            return ConvModule(
+                in_channels,
+                self.channels,
+                kernel_size=1,
+                norm_cfg=self.norm_cfg,
+                act_cfg=self.act_cfg,
+            )
+        return ContextAwareFusion(
+            in_channels,
             self.channels,
             dilations=dilations,
             separable=separable,

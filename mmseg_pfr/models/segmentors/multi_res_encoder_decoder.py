@@ -95,6 +95,7 @@ class MultiResEncoderDecoder(EncoderDecoder):
         init_cfg: OptConfigType = None,
     ) -> None:
         cfg = copy.deepcopy(dict(segmentor))
+        cfg.pop('_scope_', None)  # mmengine's mark of an mmseg:: base
         kind = cfg.pop('type', 'EncoderDecoder')
         if kind != 'EncoderDecoder':
             raise ValueError(

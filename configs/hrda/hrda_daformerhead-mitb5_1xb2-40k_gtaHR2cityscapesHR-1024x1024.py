@@ -1,0 +1,33 @@
+# HRDA (Hoyer et al., ECCV 2022) as its paper trains it (lhoyer/HRDA
+# configs/hrda/gtaHR2csHR_hrda.py): DAFormer's network in the
+# multi-resolution segmentor (_base_/models/hrda_daformerhead_mit-b5.py)
+# and DAFormer's recipe, GTA5 -> Cityscapes at full resolution (batch 2 of
+# 1024x1024 crops): self-training with ClassMix (lambda 1) on the fused
+# and detail losses, a mean teacher with EMA 0.999 labelling each crop by
+# the multi-resolution inference, the thing-class ImageNet feature distance
+# on the context's features (lambda 0.005), rare-class sampling (T 0.01,
+# crop ratio 2.0), AdamW 6e-5 with 1500 warm-up iterations, 40k
+# iterations. The pseudo-label margins are HRDA's at this crop height (30
+# top, 240 bottom rows of weight 0), on the crop: HRDA masks 30/240/30/30
+# margins of the whole image before it is cropped (docs/hrda.md).
+# Paper's (HRDA README): 73.8 mIoU.
+_base_ = [
+    '../_base_/models/hrda_daformerhead_mit-b5.py',
+    '../_base_/datasets/uda_gtaHR_to_cityscapesHR_1024x1024.py',
+    '../_base_/uda/terms.py',
+    '../_base_/schedules/segformer_adamw_40k.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(
+    _base_.daformer,
+    _delete_=True,
+    segmentor=_base_.model,
+    teacher=dict(
+        _base_.daformer_teacher,
+        pseudo_weight_ignore_top=30,
+        pseudo_weight_ignore_bottom=240,
+    ),
+)
+train_dataloader = dict(
+    dataset=dict(rare_class_sampling=_base_.rare_class_sampling)
+)
