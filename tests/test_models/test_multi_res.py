@@ -37,6 +37,7 @@ from mmseg_pfr.models.segmentors.multi_res import (
     scale_box,
     slide_boxes,
 )
+from mmseg_pfr.models.uda.model_check import ModelCheckError, check_model
 
 FIXTURE = Path(__file__).resolve().parents[1] / 'fixtures/hrda_c370b5b.pt'
 
@@ -272,3 +273,42 @@ def test_the_first_iterations_log_says_it_trains_at_two_scales():
         '32x32 at scale 1 on a grid of 16, detail loss weight 0.1; the '
         "terms read the context's stages and features"
     )
+
+
+def hrda_uda_cfg(**pfr):
+    cfg = uda_model_cfg(discriminator=False)
+    cfg.terms.pfr.update(pfr)
+    cfg.segmentor = ConfigDict(
+        type='MultiResEncoderDecoder', segmentor=cfg.segmentor,
+        detail_crop=(32, 32), crop_divisible=16,
+    )  # fmt: skip
+    return cfg
+
+
+@pytest.mark.parametrize('scale, cells', [('context', (6, 4)),
+                                          ('detail', (4, 4))])  # fmt: skip
+def test_pfr_aligns_the_scale_it_is_told(scale, cells, monkeypatch):
+    """A 96x64 crop: the context (48x32) and the 32x32 detail crop give
+    stages of 6x4 and 4x4 cells at output stride 8."""
+    import mmseg_pfr.models.uda.terms.pfr as pfr_module
+
+    seen = []
+    select = pfr_module.select_stages
+    monkeypatch.setattr(
+        pfr_module, 'select_stages',
+        lambda stages, idx: seen.append(stages[-1].shape[2:])
+        or select(stages, idx),
+    )  # fmt: skip
+    model = MODELS.build(hrda_uda_cfg(scale=scale))
+    check_model(model)
+    optim = build_optim_wrapper(model, optim_wrapper_cfg(discriminator=False))
+    model.train_step(uda_batch(2, (96, 64)), optim)
+    assert seen[-2:] == [cells, cells]  # source and target
+
+
+def test_pfr_on_the_detail_crop_of_a_one_scale_segmentor_is_refused():
+    cfg = uda_model_cfg(discriminator=False)
+    cfg.terms.pfr.scale = 'detail'
+    message = r"^model.terms.pfr: PFR scale='detail' aligns a multi-res"
+    with pytest.raises(ModelCheckError, match=message):
+        check_model(MODELS.build(cfg))

@@ -127,7 +127,12 @@ def check_model(
             raise ModelCheckError('; '.join(problems))
         notes = []
         if uda:
-            outputs = DomainOutputs(stages[0], stages, features, ())
+            # A multi-resolution segmentor's detail crop runs the same
+            # backbone: its stages have the context's channels.
+            detail = stages if hasattr(segmentor, 'multi_res_output') else None
+            outputs = DomainOutputs(
+                stages[0], stages, features, (), detail_stages=detail
+            )
             notes = term_notes(model, outputs)
         problem = predict_problem(segmentor, size, prefix)
         if problem:

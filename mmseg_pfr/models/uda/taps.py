@@ -36,6 +36,9 @@ class DomainOutputs(NamedTuple):
     head_logits: Tuple[Tensor, ...]  # each decode head's output, in order
     # A multi-resolution segmentor's training forward (MultiResOutput).
     multi_res: Optional[tuple] = None
+    # Its backbone's outputs on the detail crop (``stages`` are the
+    # context's); None for a segmentor of one scale.
+    detail_stages: Optional[Tuple[Tensor, ...]] = None
 
     def split(self, n: int) -> Tuple['DomainOutputs', 'DomainOutputs']:
         """The first ``n`` samples and the rest, of a fused batch."""
@@ -94,6 +97,18 @@ class _Keep:
             self.owner.seen.setdefault(self.key, output)
 
 
+class _KeepEvery:
+    """A forward hook that keeps every output of its module in a reading,
+    in order, under ``key``."""
+
+    def __init__(self, owner: 'SegmentorTaps', key: str) -> None:
+        self.owner, self.key = owner, key
+
+    def __call__(self, module: nn.Module, args, output) -> None:
+        if self.owner.armed:
+            self.owner.seen.setdefault(self.key, []).append(output)
+
+
 class _KeepOutput:
     """A decode head's ``forward``, keeping its output under ``key``.
     mmseg's segmentors call ``decode_head.forward`` directly, which no
@@ -118,7 +133,7 @@ class SegmentorTaps:
         self.seen: Dict[str, object] = {}
         heads = decode_heads(segmentor)
         self.num_heads = len(heads)
-        segmentor.backbone.register_forward_hook(_Keep(self, 'stages'))
+        segmentor.backbone.register_forward_hook(_KeepEvery(self, 'stages'))
         if segmentor.with_neck:
             segmentor.neck.register_forward_hook(_Keep(self, 'features'))
         multi_res = getattr(segmentor, 'multi_res_output', None)
@@ -137,12 +152,15 @@ class SegmentorTaps:
             seen, self.seen = self.seen, {}
         finally:
             self.armed = False
-        stages = tuple(seen['stages'])
+        calls = seen['stages']  # a multi-resolution forward: context, detail
+        stages = tuple(calls[0])
+        multi_res = seen.get('multi_res')
         return DomainOutputs(
             logits,
             stages,
             tuple(seen['features']) if 'features' in seen else stages,
             tuple(seen[f'head{i}'] for i in range(self.num_heads - 1))
             + (logits,),
-            seen.get('multi_res'),
+            multi_res,
+            None if multi_res is None else tuple(calls[1]),
         )

@@ -52,6 +52,9 @@ def select_stages(
     return chosen
 
 
+SCALES = ('context', 'detail')
+
+
 @MODELS.register_module()
 class PFRTerm(UDATerm):
     """``lambda_pfr * L_pfr`` on the backbone's stages.
@@ -64,6 +67,10 @@ class PFRTerm(UDATerm):
             conv5_x, the paper's stages 2-5).
         loss: Config of the style and content loss (:class:`PFRLoss`),
             with its term and per-stage weights.
+        scale: Under a multi-resolution segmentor (HRDA), whose backbone
+            sees each crop twice: ``'context'`` (default: the whole crop at
+            half scale, the stages the other terms read) or ``'detail'``
+            (the full-resolution detail crop).
     """
 
     def __init__(
@@ -71,18 +78,37 @@ class PFRTerm(UDATerm):
         weight: float = 0.004,
         stages: Optional[Sequence[int]] = None,
         loss: ConfigType = dict(type='PFRLoss'),
+        scale: str = 'context',
         init_cfg=None,
     ) -> None:
         super().__init__(weight, init_cfg=init_cfg)
+        if scale not in SCALES:
+            raise ValueError(
+                f'terms.pfr.scale must be one of {SCALES}, got {scale!r}'
+            )
+        self.scale = scale
         if stages is not None and len(stages) == 0:
             raise ValueError('terms.pfr.stages needs at least one stage')
         self.stages = None if stages is None else tuple(stages)
         self.pfr_loss = MODELS.build(loss)
 
+    def scale_stages(self, outputs: DomainOutputs) -> Tuple[Tensor, ...]:
+        """The backbone's stages at the term's ``scale``."""
+        if self.scale == 'context':
+            return outputs.stages
+        if outputs.detail_stages is None:
+            raise ValueError(
+                "PFR scale='detail' aligns a multi-resolution segmentor's "
+                'detail crop, and this segmentor has one scale: remove '
+                'the scale option'
+            )
+        return outputs.detail_stages
+
     def describe(self, outputs: DomainOutputs) -> str:
         """The stages aligned, with their channels and sizes."""
-        chosen = select_stages(outputs.stages, self.stages)
-        indices = self.stages or tuple(range(len(outputs.stages)))
+        stages = self.scale_stages(outputs)
+        chosen = select_stages(stages, self.stages)
+        indices = self.stages or tuple(range(len(stages)))
         note = self.note(outputs)
         return (
             'aligns backbone stages '
@@ -90,6 +116,7 @@ class PFRTerm(UDATerm):
                 f'{i} ({s.shape[1]} ch, {s.shape[2]}x{s.shape[3]})'
                 for i, s in zip(indices, chosen)
             )
+            + (' of the detail crop' if self.scale == 'detail' else '')
             + (f' ({note})' if note else '')
         )
 
@@ -108,8 +135,12 @@ class PFRTerm(UDATerm):
 
     def loss(self, step: UDAStep) -> Dict[str, Tensor]:
         """``lambda_pfr * (L_sty + L_con)`` of the stages, each logged."""
+        source, target = (
+            self.scale_stages(step.outputs[domain])
+            for domain in ('source', 'target')
+        )
         losses = self.pfr_loss(
-            select_stages(step.outputs['source'].stages, self.stages),
-            select_stages(step.outputs['target'].stages, self.stages),
+            select_stages(source, self.stages),
+            select_stages(target, self.stages),
         )
         return {k: self.weight * v for k, v in losses.items()}
