@@ -7,9 +7,9 @@
 # the multi-resolution inference, the thing-class ImageNet feature distance
 # on the context's features (lambda 0.005), rare-class sampling (T 0.01,
 # crop ratio 2.0), AdamW 6e-5 with 1500 warm-up iterations, 40k
-# iterations. The pseudo-label margins are HRDA's at this crop height (30
-# top, 240 bottom rows of weight 0), on the crop: HRDA masks 30/240/30/30
-# margins of the whole image before it is cropped (docs/hrda.md).
+# iterations, the pseudo-label margins of each target image (30 top, 240
+# bottom, 30 left and right pixels of weight 0) marked before it is
+# cropped (HRDA's plcrop v2; DAFormer's crops rows of the crop).
 # Paper's (HRDA README): 65.8 mIoU over 16 classes.
 _base_ = [
     '../_base_/models/hrda_daformerhead_mit-b5.py',
@@ -24,10 +24,13 @@ model = dict(
     segmentor=_base_.model,
     teacher=dict(
         _base_.daformer_teacher,
-        pseudo_weight_ignore_top=30,
-        pseudo_weight_ignore_bottom=240,
+        pseudo_weight_ignore_top=0,
+        pseudo_weight_ignore_bottom=0,
     ),
 )
 train_dataloader = dict(
-    dataset=dict(rare_class_sampling=_base_.rare_class_sampling)
+    dataset=dict(
+        rare_class_sampling=_base_.rare_class_sampling,
+        target=dict(pipeline=_base_.cityscapes_hrda_margins_pipeline),
+    )
 )

@@ -18,6 +18,7 @@ from torch import Tensor
 from ..losses.weighted_cross_entropy import weighted_cross_entropy
 from ..utils.class_mix import ImageNorm
 from ..utils.random_streams import current_iteration, stream_generator
+from .pseudo_margins import margin_weights
 from .taps import DomainOutputs, auxiliary_heads, decode_heads
 from .teacher import MeanTeacher, PseudoLabels
 
@@ -44,6 +45,9 @@ class UDAStep:
             inputs; no target when no term needs it.
         outputs: The same keys: each domain's :class:`DomainOutputs`.
         source_samples: The source data samples (labels, meta).
+        target_samples: The target data samples (meta: the pseudo-label
+            margins a target pipeline marked), when a target was
+            forwarded.
         segmentor: The segmentor itself (unwrapped), for its heads.
         student: The segmentor's forward ``x -> DomainOutputs`` through
             its DDP wrapper (what a term's extra forward of its own runs:
@@ -59,10 +63,12 @@ class UDAStep:
         segmentor: EncoderDecoder,
         student: Callable[[Tensor], DomainOutputs],
         teacher: Optional[MeanTeacher] = None,
+        target_samples: Optional[SampleList] = None,
     ) -> None:
         self.inputs = inputs
         self.outputs = outputs
         self.source_samples = source_samples
+        self.target_samples = target_samples or []
         self.segmentor = segmentor
         self.student = student
         self.teacher = teacher
@@ -145,11 +151,17 @@ class UDAStep:
 
     def pseudo_labels(self) -> PseudoLabels:
         """The teacher's pseudo-labels of the target batch (once per
-        iteration, shared by every term that learns from them)."""
+        iteration, shared by every term that learns from them), their
+        weights 0 in the margins a target pipeline marked (HRDA's)."""
         if 'pseudo' not in self._memo:
-            self._memo['pseudo'] = self.teacher.predict(
-                self.inputs['target'], self.align_corners
+            target = self.inputs['target']
+            pseudo = self.teacher.predict(target, self.align_corners)
+            valid = margin_weights(
+                self.target_samples, target.shape[2:], target.device
             )
+            if valid is not None:
+                pseudo = pseudo._replace(weight=pseudo.weight * valid)
+            self._memo['pseudo'] = pseudo
         return self._memo['pseudo']
 
     @staticmethod

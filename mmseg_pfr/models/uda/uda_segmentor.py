@@ -326,6 +326,7 @@ class UDASegmentor(BaseModel):
             self.inner_segmentor,
             self._read_student,
             self.teacher,
+            None if target is None else target['data_samples'],
         )
 
     def _student(self, inputs: Tensor) -> Tensor:
