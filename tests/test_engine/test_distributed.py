@@ -21,6 +21,7 @@ from mmengine.config import Config
 from mmseg.registry import DATASETS
 from test_datasets.logged_uda_dataset import loaded_samples
 from test_datasets.rare_class_data import rare_class_uda_cfg
+from test_models.test_multi_res import hrda_mic_cfg
 
 from mmseg_pfr.datasets.rare_class_sampling import draw_generator
 
@@ -75,6 +76,14 @@ CASES = {
     # forwards the mixed and the masked target images through its DDP
     # wrapper before one backward; each rank masks its own images (its own
     # random stream) and labels them with the one shared teacher.
+    # HRDA's multi-resolution segmentor with self-training and MIC: two
+    # backbone calls per forward (context, detail crop), each rank its own
+    # detail crops, one backward through the segmentor's DDP wrapper.
+    'hrda_mic': DDPCase(
+        dict(model=dict(hrda_mic_cfg(), _delete_=True)),
+        children=UDA_CHILDREN | {'teacher'},
+        logged=frozenset({'decode.detail.loss_ce', 'mic.loss_ce'}),
+    ),
     'mic_rare_class_sampling': DDPCase(
         dict(model=mic_model_cfg(num_classes=19)),
         children=UDA_CHILDREN | {'teacher'},
