@@ -25,6 +25,10 @@ the part's weights:
   run loaded into AdaptSegNet's multi-level model, say) leaves the new head
   at its initial weights, as AdaptSegNet's multi-level code starts its
   second classifier.
+- The scale attention head of a multi-resolution segmentor (HRDA's,
+  ``scale_attention.*``): a checkpoint of the same network at one scale
+  (a source-only warm start loaded into HRDA, say) leaves the attention
+  at its initial weights, as HRDA trains it from scratch.
 - A plain mmseg segmentor checkpoint (keys ``backbone.*``,
   ``decode_head.*``) loaded into a UDA model: its keys get the
   ``segmentor.`` prefix, so ``load_from`` of an mmseg model starts UDA.
@@ -42,6 +46,7 @@ from torch import nn
 UDA_PREFIX = 'segmentor.'
 TEACHER_PREFIX = 'teacher.'
 AUX_HEAD = 'auxiliary_head.'
+SCALE_ATTENTION = 'scale_attention.'
 SHOWN = 3  # keys named per kind of mismatch
 
 
@@ -76,11 +81,16 @@ def _rename_in_place(state: Dict[str, Any], expected: Dict[str, Any]) -> None:
 
 def _optional_parts(expected: Dict[str, Any]) -> List[str]:
     """The prefixes of the parts a checkpoint may lack entirely: the
-    segmentor's auxiliary head(s) and, in a UDA model, its parts besides
-    the segmentor (its terms' own networks, the teacher)."""
+    segmentor's auxiliary head(s) and scale attention head and, in a UDA
+    model, its parts besides the segmentor (its terms' own networks, the
+    teacher)."""
     uda = any(k.startswith(UDA_PREFIX) for k in expected)
-    aux = (UDA_PREFIX if uda else '') + AUX_HEAD
-    parts = [aux] if any(k.startswith(aux) for k in expected) else []
+    inside = UDA_PREFIX if uda else ''
+    parts = [
+        inside + part
+        for part in (AUX_HEAD, SCALE_ATTENTION)
+        if any(k.startswith(inside + part) for k in expected)
+    ]
     if uda:
         tops = {k.split('.', 1)[0] + '.' for k in expected}
         parts += sorted(tops - {UDA_PREFIX})
@@ -92,6 +102,12 @@ def _why_allowed(prefix: str) -> str:
         return (
             "the segmentor's auxiliary head, used in training only (a "
             'checkpoint of the network without one); it keeps its initial '
+            'weights'
+        )
+    if prefix.endswith(SCALE_ATTENTION):
+        return (
+            "the multi-resolution segmentor's scale attention head (a "
+            'checkpoint of the network at one scale); it keeps its initial '
             'weights'
         )
     if prefix == TEACHER_PREFIX:

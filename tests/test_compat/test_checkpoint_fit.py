@@ -131,6 +131,31 @@ def test_a_checkpoint_without_the_auxiliary_head_fits_a_multilevel_model(
     fit_state_dict(plain_aux, plain, 'plain.pth')  # no error
 
 
+def test_a_one_scale_checkpoint_fits_hrdas_multi_resolution_model(capsys):
+    """A source-only warm start into HRDA: the scale attention head keeps
+    its initial weights (HRDA trains it from scratch); a plain segmentor
+    checkpoint fits a plain multi-resolution segmentor likewise."""
+    log_to_captured_stdout('one_scale')
+    cfg = uda_model_cfg()
+    cfg.segmentor = dict(
+        type='MultiResEncoderDecoder', segmentor=cfg.segmentor,
+        detail_crop=(16, 16), crop_divisible=16,
+    )  # fmt: skip
+    hrda = MODELS.build(cfg)
+    fit_state_dict(hrda, MODELS.build(uda_model_cfg()).state_dict(), 'w.pth')
+    assert (
+        'w.pth holds no segmentor.scale_attention.* weights: allowed, the '
+        "multi-resolution segmentor's scale attention head (a checkpoint of "
+        'the network at one scale); it keeps its initial weights.'
+    ) in capsys.readouterr().out
+    plain = MODELS.build(cfg.segmentor)
+    fit_state_dict(plain, MODELS.build(tiny_segmentor_cfg()).state_dict(), 'p')
+    half = {k: v for k, v in hrda.state_dict().items()
+            if not k.endswith('scale_attention.aspp.0.weight')}  # fmt: skip
+    with pytest.raises(CheckpointMismatchError):  # part of it: refused
+        fit_state_dict(hrda, half, 'half.pth')
+
+
 def test_a_checkpoint_with_part_of_the_auxiliary_head_is_refused():
     multilevel = MODELS.build(uda_model_cfg(aux=True))
     state = multilevel.state_dict()
