@@ -9,47 +9,17 @@
 # 2048x1024 (HRDA tests with 1024x1024 sliding windows: the model's
 # test_cfg). Rare-class sampling's crop ratio is 2.0 (HRDA: 4 times the
 # pixels of DAFormer's 512x512 crops of half-resolution images, 0.5).
-_base_ = ['./uda_gta_to_cityscapes.py']
-crop_size = (1024, 1024)
+_base_ = ['./uda_gta_to_cityscapes.py', './cityscapesHR_1024x1024.py']
 gta_hrda_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadTrainIdAnnotations'),
     dict(type='Resize', scale=(2560, 1440), keep_ratio=True),
-    dict(type='RareClassRandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs'),
-]
-cityscapes_hrda_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackSegInputs'),
-]
-# HRDA's pseudo-label margins (its crop_pseudo_margins, 'plcrop v2'): the
-# 30 top, 240 bottom, 30 left and 30 right pixels of each 2048x1024 target
-# image get pseudo-label weight 0, marked before the crop and cropped with
-# the image; a self-training config turns them on with
-#   train_dataloader = dict(dataset=dict(
-#       target=dict(pipeline=_base_.cityscapes_hrda_margins_pipeline)))
-cityscapes_hrda_margins_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='PseudoLabelMargins', margins=(30, 240, 30, 30)),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
     dict(
-        type='PackSegInputs',
-        meta_keys=(
-            'img_path', 'ori_shape', 'img_shape', 'pad_shape',
-            'scale_factor', 'flip', 'flip_direction', 'pseudo_valid',
-        ),
+        type='RareClassRandomCrop',
+        crop_size=_base_.crop_size,
+        cat_max_ratio=0.75,
     ),
-]  # fmt: skip
-cityscapes_hrda_test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='LoadAnnotations'),
+    dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs'),
 ]
 # HRDA's rare-class sampling, off until a leaf config sets
@@ -61,8 +31,10 @@ train_dataloader = dict(
     batch_size=2,
     dataset=dict(
         source=dict(pipeline=gta_hrda_pipeline),
-        target=dict(pipeline=cityscapes_hrda_pipeline),
+        target=dict(pipeline=_base_.cityscapes_hrda_pipeline),
     ),
 )
-val_dataloader = dict(dataset=dict(pipeline=cityscapes_hrda_test_pipeline))
+val_dataloader = dict(
+    dataset=dict(pipeline=_base_.cityscapes_hrda_test_pipeline)
+)
 test_dataloader = val_dataloader
